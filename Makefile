@@ -1,0 +1,35 @@
+# The two commands a new user needs: `make run` and `make test`.
+# Both install missing Debian/Ubuntu packages first (apt-get, sudo when not root).
+
+SWIFT        ?= swift
+CONFIG       ?= Config/fovea.yaml
+PORT         ?= 8080
+RELEASE_BIN   = .build/release/fovea
+
+.PHONY: run test build release system-deps test-deps python-env clean
+
+## run: build in release mode and serve the default model on :$(PORT)
+run: system-deps release
+	$(RELEASE_BIN) serve --config $(CONFIG) --port $(PORT)
+
+## test: the whole test suite (unit, reference and over-the-socket tests)
+test: test-deps python-env
+	$(SWIFT) test
+
+build: system-deps
+	$(SWIFT) build
+
+release: system-deps
+	$(SWIFT) build -c release --product fovea
+
+system-deps:
+	@Scripts/ensure-system-packages.sh build
+
+test-deps:
+	@Scripts/ensure-system-packages.sh test
+
+python-env: test-deps
+	@Scripts/setup-python-env.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,2 @@
+/* oneDNN's C API (Debian libdnnl-dev, oneDNN 2.x). */
+#include <dnnl.h>

@@ -1,0 +1,2 @@
+// FoveaEngine: ONNX model → intermediate representation → optimizer passes →
+// per-batch-size plan lowered onto oneDNN primitives.

@@ -1,0 +1,1 @@
+// FoveaHTTP: an HTTP/1.1 server on POSIX sockets and Dispatch sources.

@@ -1,0 +1,1 @@
+// FoveaServe: model pool, batching scheduler, routes, metrics and admin API.
