@@ -1,0 +1,13 @@
+/// One loaded instance of a model, able to run one batch at a time.
+///
+/// The scheduler owns the input tensor and hands the executor a pointer to
+/// its first `batchSize` rows, so preprocessed images are never copied on
+/// their way to the network.
+public protocol BatchExecutor: AnyObject, Sendable {
+    /// Number of `Float`s one input image occupies (e.g. 3·224·224).
+    var inputElementCount: Int { get }
+
+    /// Runs the network on `batchSize` contiguous inputs and returns one row
+    /// of output scores per input, in order.
+    func run(input: UnsafePointer<Float>, batchSize: Int) throws -> [[Float]]
+}

@@ -1,0 +1,245 @@
+import Dispatch
+import Foundation
+
+/// Forms batches dynamically for one model and runs them on its instances.
+///
+/// A request reserves a slot in the batch being formed *before* it decodes,
+/// so its image is preprocessed straight into the tensor the network reads.
+/// A batch starts when it is full, or when an instance is idle and its first
+/// ready request has waited `maxQueueDelay`; while every instance is busy the
+/// open batch keeps growing, which is what turns load into throughput.
+public final class BatchScheduler: @unchecked Sendable {
+    public let settings: BatchingSettings
+    public let inputElementCount: Int
+
+    private let clock = ContinuousClock()
+    private let timerQueue = DispatchQueue(label: "fovea.batching.delay")
+
+    /// Guards every `var` below and the slot bookkeeping of pending batches.
+    private let lock = NSLock()
+    private var open: PendingBatch?
+    /// Closed batches in arrival order; the head runs first once settled.
+    private var closed: [PendingBatch] = []
+    private var idle: [Worker]
+    /// Requests reserved and not yet handed to an instance.
+    private var admitted = 0
+    private var runningBatches = 0
+    private var spareBuffers: [BatchBuffer] = []
+    private var isStopped = false
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+
+    private final class Worker: Sendable {
+        let executor: any BatchExecutor
+        /// Inference blocks its thread for milliseconds; it must never run on
+        /// the cooperative pool that serves HTTP.
+        let queue: DispatchQueue
+
+        init(executor: any BatchExecutor, index: Int) {
+            self.executor = executor
+            self.queue = DispatchQueue(label: "fovea.batching.instance-\(index)", qos: .userInitiated)
+        }
+    }
+
+    public init(settings: BatchingSettings, executors: [any BatchExecutor]) {
+        precondition(!executors.isEmpty, "a model needs at least one instance")
+        let elements = executors[0].inputElementCount
+        precondition(executors.allSatisfy { $0.inputElementCount == elements },
+                     "all instances of a model share one input shape")
+        self.settings = settings
+        self.inputElementCount = elements
+        self.idle = executors.enumerated().map { Worker(executor: $1, index: $0) }
+    }
+
+    /// Requests admitted and not yet running: the `fovea_queue_depth` gauge.
+    public var queueDepth: Int { lock.withLock { admitted } }
+
+    /// Reserves a slot, lets `fill` write the preprocessed input into it, and
+    /// waits for the batch it lands in to run.
+    ///
+    /// `fill` runs on the caller's thread, so images of concurrent requests
+    /// are decoded in parallel. If it throws, the slot is given up and the
+    /// error propagates unchanged.
+    public func submit(
+        fill: (UnsafeMutableBufferPointer<Float>) throws -> Void
+    ) async throws -> BatchItemResult {
+        let deadline = clock.now + settings.timeout
+        let (batch, index) = try reserveSlot(deadline: deadline)
+        do {
+            try fill(batch.buffer.slot(index))
+        } catch {
+            let work = lock.withLock {
+                batch.markAbandoned(index)
+                admitted -= 1
+                return takeRunnableBatches()
+            }
+            start(work)
+            throw error
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let work = lock.withLock {
+                let first = batch.markReady(index, at: clock.now, continuation: continuation)
+                if first, !batch.isClosed, settings.maxQueueDelay > .zero {
+                    scheduleDelayExpiry(of: batch)
+                }
+                return takeRunnableBatches()
+            }
+            start(work)
+        }
+    }
+
+    /// Refuses new requests and returns once every admitted one is answered.
+    public func drain() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let work = lock.withLock {
+                isStopped = true
+                drainWaiters.append(continuation)
+                // Nothing new will join the open batch: flush it now.
+                open?.delayElapsed = true
+                let work = takeRunnableBatches()
+                resumeDrainWaitersIfIdle()
+                return work
+            }
+            start(work)
+        }
+    }
+
+    // MARK: - Under the lock
+
+    private func reserveSlot(deadline: ContinuousClock.Instant) throws(SchedulingError) -> (PendingBatch, Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !isStopped else { throw .stopped }
+        guard admitted < settings.queueCapacity else {
+            throw .queueFull(capacity: settings.queueCapacity)
+        }
+        admitted += 1
+        let batch = batchAcceptingRequests()
+        let index = batch.reserve(deadline: deadline)
+        if batch.isFull { close(batch) }
+        return (batch, index)
+    }
+
+    private func batchAcceptingRequests() -> PendingBatch {
+        if let open, !open.isClosed, !open.isFull { return open }
+        let buffer = spareBuffers.popLast()
+            ?? BatchBuffer(capacity: settings.maxBatchSize, slotElementCount: inputElementCount)
+        let batch = PendingBatch(buffer: buffer)
+        open = batch
+        return batch
+    }
+
+    private func close(_ batch: PendingBatch) {
+        batch.isClosed = true
+        closed.append(batch)
+        if open === batch { open = nil }
+    }
+
+    /// Pairs idle instances with batches that may start now.
+    private func takeRunnableBatches() -> [(Worker, PendingBatch)] {
+        var work: [(Worker, PendingBatch)] = []
+        while !idle.isEmpty {
+            if let head = closed.first {
+                guard head.isSettled else { break }
+                closed.removeFirst()
+                let ready = head.readyCount
+                guard ready > 0 else {
+                    recycle(head.buffer)
+                    continue
+                }
+                admitted -= ready
+                runningBatches += 1
+                work.append((idle.removeLast(), head))
+            } else if let batch = open, batch.readyCount > 0,
+                      batch.delayElapsed || settings.maxQueueDelay == .zero {
+                close(batch)
+            } else {
+                break
+            }
+        }
+        return work
+    }
+
+    private func recycle(_ buffer: BatchBuffer) {
+        // Enough spares for every instance plus the batch being formed; more
+        // would only hold memory a burst once needed.
+        if spareBuffers.count <= idle.count + runningBatches + 1 {
+            spareBuffers.append(buffer)
+        }
+    }
+
+    private func resumeDrainWaitersIfIdle() {
+        guard isStopped, admitted == 0, runningBatches == 0 else { return }
+        let waiters = drainWaiters
+        drainWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func scheduleDelayExpiry(of batch: PendingBatch) {
+        let delay = settings.maxQueueDelay.components
+        let nanoseconds = delay.seconds * 1_000_000_000 + delay.attoseconds / 1_000_000_000
+        timerQueue.asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+            let work = lock.withLock {
+                batch.delayElapsed = true
+                return takeRunnableBatches()
+            }
+            start(work)
+        }
+    }
+
+    // MARK: - Outside the lock
+
+    private func start(_ work: [(Worker, PendingBatch)]) {
+        for (worker, batch) in work {
+            worker.queue.async { [self] in
+                run(batch, on: worker)
+                let next = lock.withLock {
+                    runningBatches -= 1
+                    idle.append(worker)
+                    recycle(batch.buffer)
+                    let next = takeRunnableBatches()
+                    resumeDrainWaitersIfIdle()
+                    return next
+                }
+                start(next)
+            }
+        }
+    }
+
+    /// Runs a settled batch. No other thread touches a batch once it has been
+    /// taken to run, so its slots are read here without the lock.
+    private func run(_ batch: PendingBatch, on worker: Worker) {
+        let startedAt = clock.now
+        var live: [(continuation: CheckedContinuation<BatchItemResult, any Error>, readyAt: ContinuousClock.Instant)] = []
+        for (index, slot) in batch.slots.enumerated() {
+            guard case .ready(let continuation) = slot.state else { continue }
+            if slot.deadline < startedAt {
+                let timeout = settings.timeout.components
+                continuation.resume(throwing: SchedulingError.deadlineExceeded(
+                    timeoutMilliseconds: Int(timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)))
+                continue
+            }
+            batch.buffer.move(slot: index, to: live.count)
+            live.append((continuation, slot.readyAt ?? startedAt))
+        }
+        guard !live.isEmpty else { return }
+
+        let rows: [[Float]]
+        do {
+            rows = try worker.executor.run(input: batch.buffer.pointer, batchSize: live.count)
+            guard rows.count == live.count else {
+                throw SchedulingError.inferenceFailed(
+                    "the model returned \(rows.count) outputs for a batch of \(live.count)")
+            }
+        } catch {
+            let failure = error as? SchedulingError ?? .inferenceFailed(String(describing: error))
+            for item in live { item.continuation.resume(throwing: failure) }
+            return
+        }
+        let inference = clock.now - startedAt
+        for (item, scores) in zip(live, rows) {
+            item.continuation.resume(returning: BatchItemResult(
+                scores: scores, batchSize: live.count,
+                queueWait: startedAt - item.readyAt, inference: inference))
+        }
+    }
+}

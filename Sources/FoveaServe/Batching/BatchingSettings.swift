@@ -1,0 +1,53 @@
+/// How a model's queue forms batches, from its `batching:` config section.
+///
+/// Larger batches raise throughput (one pass over the weights serves several
+/// images) at the price of latency; `maxQueueDelay` bounds that price when the
+/// service is lightly loaded.
+public struct BatchingSettings: Sendable, Equatable, Decodable {
+    public var maxBatchSize = 8
+    /// Longest a ready request waits for company while an instance is idle.
+    public var maxQueueDelay: Duration = .milliseconds(5)
+    /// Requests admitted but not yet running (decoding or queued). Beyond it
+    /// new requests get 503 at once instead of growing latency without bound.
+    public var queueCapacity = 64
+    /// End-to-end budget of one request; past it a queued request is dropped
+    /// before inference and answered 504.
+    public var timeout: Duration = .seconds(10)
+
+    public init(maxBatchSize: Int = 8, maxQueueDelay: Duration = .milliseconds(5),
+                queueCapacity: Int = 64, timeout: Duration = .seconds(10)) {
+        self.maxBatchSize = maxBatchSize
+        self.maxQueueDelay = maxQueueDelay
+        self.queueCapacity = queueCapacity
+        self.timeout = timeout
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case maxBatchSize = "max_batch_size"
+        case maxQueueDelayMilliseconds = "max_queue_delay_ms"
+        case queueCapacity = "queue_capacity"
+        case timeoutMilliseconds = "timeout_ms"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        maxBatchSize = try c.positive(.maxBatchSize) ?? maxBatchSize
+        if let delay = try c.decodeIfPresent(Double.self, forKey: .maxQueueDelayMilliseconds) {
+            guard delay >= 0 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .maxQueueDelayMilliseconds, in: c, debugDescription: "must not be negative, got \(delay)")
+            }
+            maxQueueDelay = .microseconds(Int64(delay * 1000))
+        }
+        queueCapacity = try c.positive(.queueCapacity) ?? queueCapacity
+        if let timeout: Double = try c.positive(.timeoutMilliseconds) {
+            self.timeout = .microseconds(Int64(timeout * 1000))
+        }
+        guard queueCapacity >= maxBatchSize else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .queueCapacity, in: c,
+                debugDescription: "must be at least max_batch_size (\(maxBatchSize)), got \(queueCapacity)")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// A batch while it is being formed: the scheduler reserves slots in it for
+/// arriving requests, which then fill them in parallel.
+///
+/// Not thread-safe by itself: every access happens under the scheduler's
+/// lock, or on the one instance that runs the batch after it was taken.
+final class PendingBatch: @unchecked Sendable {
+    enum SlotState {
+        /// Reserved; the request is still decoding into it.
+        case filling
+        case ready(continuation: CheckedContinuation<BatchItemResult, any Error>)
+        /// Decoding failed; the slot is a gap to be compacted away.
+        case abandoned
+    }
+
+    struct Slot {
+        var state: SlotState
+        var deadline: ContinuousClock.Instant
+        var readyAt: ContinuousClock.Instant?
+    }
+
+    let buffer: BatchBuffer
+    private(set) var slots: [Slot] = []
+    /// Closed batches take no new reservations; they run once settled.
+    var isClosed = false
+    /// Set when the first ready request has waited `maxQueueDelay`.
+    var delayElapsed = false
+
+    init(buffer: BatchBuffer) {
+        self.buffer = buffer
+        slots.reserveCapacity(buffer.capacity)
+    }
+
+    var isFull: Bool { slots.count == buffer.capacity }
+    var isSettled: Bool { !slots.contains { if case .filling = $0.state { true } else { false } } }
+    var readyCount: Int { slots.reduce(0) { if case .ready = $1.state { $0 + 1 } else { $0 } } }
+
+    func reserve(deadline: ContinuousClock.Instant) -> Int {
+        precondition(!isClosed && !isFull)
+        slots.append(Slot(state: .filling, deadline: deadline))
+        return slots.count - 1
+    }
+
+    /// Returns true when this is the batch's first ready request, which starts
+    /// its queue-delay clock.
+    func markReady(_ index: Int, at now: ContinuousClock.Instant,
+                   continuation: CheckedContinuation<BatchItemResult, any Error>) -> Bool {
+        let first = readyCount == 0
+        slots[index].state = .ready(continuation: continuation)
+        slots[index].readyAt = now
+        return first
+    }
+
+    func markAbandoned(_ index: Int) {
+        slots[index].state = .abandoned
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Yams
+
+/// Reads `fovea.yaml` and applies `FOVEA_*` environment overrides, turning
+/// every decoding failure into a `ConfigurationError` that names the key.
+public struct ConfigurationLoader: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    public func load(file path: String) throws(ConfigurationError) -> ServiceConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw .unreadable(file: path, reason: (error as NSError).localizedDescription)
+        }
+        var configuration = try decode(text, file: path)
+        try applyEnvironment(to: &configuration)
+        return configuration
+    }
+
+    /// Decodes YAML text; `file` is only used to label errors.
+    public func decode(_ text: String, file: String) throws(ConfigurationError) -> ServiceConfiguration {
+        do {
+            // An empty file is a valid "all defaults" configuration.
+            if try Yams.compose(yaml: text) == nil { return ServiceConfiguration() }
+            return try YAMLDecoder().decode(ServiceConfiguration.self, from: text)
+        } catch let error as DecodingError {
+            throw Self.describe(error, file: file)
+        } catch {
+            throw .invalidYAML(file: file, reason: String(describing: error))
+        }
+    }
+
+    /// Environment variables win over the file so that one image and one
+    /// config can serve many deployments (the Kubernetes way of configuring).
+    func applyEnvironment(to configuration: inout ServiceConfiguration) throws(ConfigurationError) {
+        if let value = environment["FOVEA_HOST"], !value.isEmpty {
+            configuration.server.host = value
+        }
+        if let value = environment["FOVEA_PORT"], !value.isEmpty {
+            guard let port = Int(value), (0...65535).contains(port) else {
+                throw .invalidEnvironment(variable: "FOVEA_PORT", value: value,
+                                          reason: "must be a port number between 0 and 65535")
+            }
+            configuration.server.port = port
+        }
+        if let value = environment["FOVEA_THREADS"], !value.isEmpty {
+            guard let threads = Int(value), threads > 0 else {
+                throw .invalidEnvironment(variable: "FOVEA_THREADS", value: value,
+                                          reason: "must be a positive number of threads")
+            }
+            configuration.server.threads = threads
+        }
+        if let value = environment["FOVEA_ADMIN_TOKEN"] {
+            configuration.admin.token = value.isEmpty ? nil : value
+        }
+    }
+
+    private static func describe(_ error: DecodingError, file: String) -> ConfigurationError {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            let keys = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "(top level)" : keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return .invalidValue(file: file, key: path(context.codingPath),
+                                 reason: "expected \(Self.typeName(type))")
+        case .valueNotFound(let type, let context):
+            return .invalidValue(file: file, key: path(context.codingPath),
+                                 reason: "expected \(Self.typeName(type)), found nothing")
+        case .keyNotFound(let key, let context):
+            return .invalidValue(file: file, key: path(context.codingPath + [key]),
+                                 reason: "required key is missing")
+        case .dataCorrupted(let context):
+            return .invalidValue(file: file, key: path(context.codingPath),
+                                 reason: context.debugDescription)
+        @unknown default:
+            return .invalidYAML(file: file, reason: String(describing: error))
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "an integer"
+        case is Double.Type: "a number"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "a value of type \(type)"
+        }
+    }
+}

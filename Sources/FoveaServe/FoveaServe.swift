@@ -1,1 +1,0 @@
-// FoveaServe: model pool, batching scheduler, routes, metrics and admin API.

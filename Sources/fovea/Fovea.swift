@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `fovea` command: the service itself and the offline tools that share its
+/// engine and image pipeline, so what you test offline is what you serve.
+@main
+struct Fovea: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fovea",
+        abstract: "Self-hosted image-classification inference service.",
+        subcommands: []
+    )
+}

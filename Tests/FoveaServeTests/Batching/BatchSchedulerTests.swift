@@ -1,0 +1,154 @@
+import Dispatch
+import XCTest
+@testable import FoveaServe
+
+/// Submits a request whose "image" is `value` in every element.
+private func submit(_ scheduler: BatchScheduler, value: Float) async throws -> BatchItemResult {
+    try await scheduler.submit { slot in
+        for i in slot.indices { slot[i] = value }
+    }
+}
+
+final class BatchSchedulerTests: XCTestCase {
+    private func settings(batch: Int = 4, delayMs: Int = 20, capacity: Int = 16,
+                          timeoutMs: Int = 5000) -> BatchingSettings {
+        BatchingSettings(maxBatchSize: batch, maxQueueDelay: .milliseconds(delayMs),
+                         queueCapacity: capacity, timeout: .milliseconds(timeoutMs))
+    }
+
+    func testALoneRequestRunsAfterTheQueueDelay() async throws {
+        let executor = EchoExecutor()
+        let scheduler = BatchScheduler(settings: settings(delayMs: 10), executors: [executor])
+        let result = try await submit(scheduler, value: 7)
+        XCTAssertEqual(result.scores, [7])
+        XCTAssertEqual(result.batchSize, 1)
+        XCTAssertGreaterThanOrEqual(result.queueWait, .milliseconds(5), "waited for company")
+    }
+
+    func testConcurrentRequestsShareOneBatchAndGetTheirOwnRows() async throws {
+        let executor = EchoExecutor()
+        let scheduler = BatchScheduler(settings: settings(batch: 4, delayMs: 500), executors: [executor])
+        let results = try await withThrowingTaskGroup(of: (Float, BatchItemResult).self) { group in
+            for value in [1, 2, 3, 4] as [Float] {
+                group.addTask { (value, try await submit(scheduler, value: value)) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        XCTAssertEqual(executor.observedBatchSizes, [4], "a full batch starts without waiting for the delay")
+        for (value, result) in results {
+            XCTAssertEqual(result.scores, [value], "each request gets the row of its own input")
+            XCTAssertEqual(result.batchSize, 4)
+        }
+    }
+
+    func testRequestsArrivingWhileTheInstanceIsBusyFormTheNextBatch() async throws {
+        let executor = EchoExecutor(gated: true)
+        let scheduler = BatchScheduler(settings: settings(batch: 8, delayMs: 1), executors: [executor])
+        let first = Task { try await submit(scheduler, value: 100) }
+        await executor.waitUntilStarted()  // the only instance is now busy
+        let rest = (1...5).map { value in Task { try await submit(scheduler, value: Float(value)) } }
+        while scheduler.queueDepth < 5 { try await Task.sleep(for: .milliseconds(2)) }
+        try await Task.sleep(for: .milliseconds(20))  // well past the queue delay
+        executor.release(batches: 2)
+        _ = try await first.value
+        for (offset, task) in rest.enumerated() {
+            let result = try await task.value
+            XCTAssertEqual(result.scores, [Float(offset + 1)])
+            XCTAssertEqual(result.batchSize, 5)
+        }
+        XCTAssertEqual(executor.observedBatchSizes, [1, 5])
+    }
+
+    func testAFullQueueRefusesAtOnce() async throws {
+        let executor = EchoExecutor(gated: true)
+        let scheduler = BatchScheduler(settings: settings(batch: 2, delayMs: 1, capacity: 2), executors: [executor])
+        let running = Task { try await submit(scheduler, value: 1) }
+        await executor.waitUntilStarted()
+        let queued = (0..<2).map { _ in Task { try await submit(scheduler, value: 2) } }
+        while scheduler.queueDepth < 2 { try await Task.sleep(for: .milliseconds(2)) }
+        do {
+            _ = try await submit(scheduler, value: 3)
+            XCTFail("a third waiting request exceeds the capacity of 2")
+        } catch let error as SchedulingError {
+            XCTAssertEqual(error, .queueFull(capacity: 2))
+        }
+        executor.release(batches: 2)
+        _ = try await running.value
+        for task in queued { _ = try await task.value }
+    }
+
+    func testARequestPastItsDeadlineIsDroppedBeforeInference() async throws {
+        let executor = EchoExecutor(gated: true)
+        let scheduler = BatchScheduler(settings: settings(delayMs: 1, timeoutMs: 30), executors: [executor])
+        let running = Task { try await submit(scheduler, value: 1) }
+        await executor.waitUntilStarted()
+        let late = Task { try await submit(scheduler, value: 2) }
+        while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(2)) }
+        try await Task.sleep(for: .milliseconds(60))
+        executor.release()
+        _ = try await running.value
+        do {
+            _ = try await late.value
+            XCTFail("the queued request outlived its 30 ms deadline")
+        } catch let error as SchedulingError {
+            XCTAssertEqual(error, .deadlineExceeded(timeoutMilliseconds: 30))
+        }
+        XCTAssertEqual(executor.observedBatchSizes, [1], "the expired request never reached the network")
+    }
+
+    func testAFailedDecodeLeavesNoGapInTheBatch() async throws {
+        struct BadImage: Error {}
+        let executor = EchoExecutor()
+        let scheduler = BatchScheduler(settings: settings(batch: 3, delayMs: 200), executors: [executor])
+        async let a = submit(scheduler, value: 1)
+        async let bad: BatchItemResult = scheduler.submit { _ in throw BadImage() }
+        async let c = submit(scheduler, value: 3)
+        async let d = submit(scheduler, value: 4)
+        let (ra, rc, rd) = try await (a, c, d)
+        do {
+            _ = try await bad
+            XCTFail("the failing fill must surface its own error")
+        } catch is BadImage {}
+        let values = [ra, rc, rd].map(\.scores)
+        XCTAssertEqual(Set(values.map { $0[0] }), [1, 3, 4])
+        XCTAssertEqual(executor.observedBatchSizes.reduce(0, +), 3, "only live inputs were run")
+    }
+
+    func testInferenceFailureReachesEveryRequestOfTheBatch() async throws {
+        struct Broken: Error, CustomStringConvertible { var description: String { "kernel exploded" } }
+        let scheduler = BatchScheduler(settings: settings(delayMs: 1), executors: [EchoExecutor(failure: Broken())])
+        do {
+            _ = try await submit(scheduler, value: 1)
+            XCTFail("expected the executor's failure")
+        } catch let error as SchedulingError {
+            XCTAssertEqual(error, .inferenceFailed("kernel exploded"))
+        }
+    }
+
+    func testDrainFinishesAcceptedRequestsAndRefusesNewOnes() async throws {
+        let executor = EchoExecutor()
+        let scheduler = BatchScheduler(settings: settings(batch: 8, delayMs: 10_000), executors: [executor])
+        let accepted = Task { try await submit(scheduler, value: 5) }
+        while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        await scheduler.drain()
+        let result = try await accepted.value
+        XCTAssertEqual(result.scores, [5], "drain flushes the open batch instead of waiting out the delay")
+        do {
+            _ = try await submit(scheduler, value: 6)
+            XCTFail("a drained scheduler accepts nothing")
+        } catch let error as SchedulingError {
+            XCTAssertEqual(error, .stopped)
+        }
+    }
+
+    func testSeveralInstancesRunBatchesConcurrently() async throws {
+        let executors = [EchoExecutor(gated: true), EchoExecutor(gated: true)]
+        let scheduler = BatchScheduler(settings: settings(batch: 1, delayMs: 0), executors: executors)
+        let tasks = (0..<2).map { value in Task { try await submit(scheduler, value: Float(value)) } }
+        // Both instances must be busy at the same time for this to proceed.
+        await executors[0].waitUntilStarted()
+        await executors[1].waitUntilStarted()
+        executors.forEach { $0.release() }
+        for task in tasks { _ = try await task.value }
+    }
+}
