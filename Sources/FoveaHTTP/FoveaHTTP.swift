@@ -1,1 +1,0 @@
-// FoveaHTTP: an HTTP/1.1 server on POSIX sockets and Dispatch sources.
