@@ -9,7 +9,7 @@ import PackageDescription
 /// bridges to Debian's system libraries and are the only places C headers enter.
 let package = Package(
     name: "Fovea",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fovea", targets: ["fovea"]),
     ],
