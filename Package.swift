@@ -78,7 +78,7 @@ let package = Package(
         ),
 
         // MARK: Tests (one target per module, mirroring Sources/)
-        .testTarget(name: "FoveaEngineTests", dependencies: ["FoveaEngine"]),
+        .testTarget(name: "FoveaEngineTests", dependencies: ["FoveaEngine"], exclude: ["Python"]),
         .testTarget(name: "FoveaImageTests", dependencies: ["FoveaImage"]),
         .testTarget(name: "FoveaHTTPTests", dependencies: ["FoveaHTTP"]),
         .testTarget(name: "FoveaServeTests", dependencies: ["FoveaServe", "FoveaHTTP"]),

@@ -5,7 +5,7 @@ import ArgumentParser
 struct Fovea: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fovea",
-        subcommands: [InspectCommand.self])
+        subcommands: [RunCommand.self, InspectCommand.self])
 }
 
 Fovea.main()
