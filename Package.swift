@@ -71,13 +71,14 @@ let package = Package(
             name: "fovea",
             dependencies: [
                 "FoveaServe",
+                "FoveaEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         // MARK: Tests (one target per module, mirroring Sources/)
-        .testTarget(name: "FoveaEngineTests", dependencies: ["FoveaEngine"]),
+        .testTarget(name: "FoveaEngineTests", dependencies: ["FoveaEngine"], exclude: ["Python"]),
         .testTarget(name: "FoveaImageTests", dependencies: ["FoveaImage"]),
         .testTarget(name: "FoveaHTTPTests", dependencies: ["FoveaHTTP"]),
         .testTarget(name: "FoveaServeTests", dependencies: ["FoveaServe", "FoveaHTTP"]),

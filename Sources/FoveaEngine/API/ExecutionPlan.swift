@@ -1,0 +1,88 @@
+import Foundation
+
+/// A model compiled for one batch size.
+///
+/// Inputs and outputs are plain row-major float32 buffers owned by the plan.
+/// A run holds the plan's lock from writing inputs to copying outputs, so
+/// concurrent callers of one plan are serialized, while different plans run
+/// in parallel.
+public final class ExecutionPlan: @unchecked Sendable {
+    public struct Signature: Sendable {
+        public let name: String
+        public let shape: [Int]
+    }
+
+    public let batchSize: Int
+    public let inputs: [Signature]
+    public let outputs: [Signature]
+    /// Bytes of the shared activation arena (after liveness-based reuse).
+    public var activationBytes: Int { compiled.arenaBytes }
+    private let compiled: OneDNNPlan
+    private let lock = NSLock()
+
+    init(batchSize: Int, program: ExecutionProgram, compiled: OneDNNPlan) {
+        self.batchSize = batchSize
+        self.inputs = program.inputs.map { Signature(name: $0.name, shape: $0.type.shape) }
+        self.outputs = program.outputs.map { Signature(name: $0.name, shape: program.types[$0.value]!.shape) }
+        self.compiled = compiled
+    }
+
+    /// Write access to the plan's input buffers during `run(filling:)`.
+    public struct InputWriter: ~Copyable {
+        fileprivate let buffers: [UnsafeMutableBufferPointer<Float>]
+        public let batchSize: Int
+
+        /// The floats of image `batchIndex` in input `input` (row-major,
+        /// e.g. 3×224×224). The pointer is only valid inside `body`.
+        public func withImage<R>(at batchIndex: Int, input: Int = 0,
+                                 _ body: (UnsafeMutableBufferPointer<Float>) throws -> R) throws -> R {
+            guard batchIndex >= 0, batchIndex < batchSize else {
+                throw EngineError.batchIndexOutOfRange(index: batchIndex, batchSize: batchSize)
+            }
+            let whole = buffers[input]
+            let perImage = whole.count / batchSize
+            return try body(UnsafeMutableBufferPointer(rebasing: whole[(batchIndex * perImage)..<((batchIndex + 1) * perImage)]))
+        }
+
+        /// The whole batch of input `input`.
+        public func withBatch<R>(input: Int = 0, _ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+            try body(buffers[input])
+        }
+    }
+
+    /// Lets `fill` write the inputs in place, runs, and returns the outputs
+    /// (each shaped as in `outputs`, batch first).
+    public func run(filling fill: (borrowing InputWriter) throws -> Void) throws -> [Tensor] {
+        lock.lock()
+        defer { lock.unlock() }
+        try fill(InputWriter(buffers: compiled.inputs, batchSize: batchSize))
+        try compiled.execute()
+        return zip(outputs, compiled.outputs).map { signature, buffer in
+            Tensor(shape: signature.shape, floats: Array(buffer))
+        }
+    }
+
+    /// Runs on tensors (one per model input, in order), e.g. from `fovea run`.
+    public func run(inputs tensors: [Tensor]) throws -> [Tensor] {
+        guard tensors.count == inputs.count else { throw EngineError.inputCount(expected: inputs.count, given: tensors.count) }
+        for (tensor, signature) in zip(tensors, inputs) where tensor.elementCount != signature.shape.reduce(1, *) {
+            throw EngineError.inputSize(name: signature.name, expected: signature.shape.reduce(1, *), given: tensor.elementCount)
+        }
+        return try run { writer in
+            for (index, tensor) in tensors.enumerated() {
+                let values = tensor.floats
+                writer.withBatch(input: index) { buffer in _ = buffer.update(fromContentsOf: values) }
+            }
+        }
+    }
+
+    /// Runs on a single input given as contiguous floats.
+    public func run(input: UnsafeBufferPointer<Float>) throws -> [Tensor] {
+        guard inputs.count == 1 else { throw EngineError.inputCount(expected: inputs.count, given: 1) }
+        let expected = inputs[0].shape.reduce(1, *)
+        guard input.count == expected else { throw EngineError.inputSize(name: inputs[0].name, expected: expected, given: input.count) }
+        return try run { writer in
+            writer.withBatch { buffer in _ = buffer.update(fromContentsOf: input) }
+        }
+    }
+}

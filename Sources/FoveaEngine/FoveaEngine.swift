@@ -1,2 +1,0 @@
-// FoveaEngine: ONNX model → intermediate representation → optimizer passes →
-// per-batch-size plan lowered onto oneDNN primitives.

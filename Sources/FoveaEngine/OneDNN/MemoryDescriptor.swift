@@ -1,0 +1,53 @@
+import CDNNL
+
+/// Construction and comparison of oneDNN memory descriptors (f32 only).
+enum MemoryDescriptor {
+    static let maxRank = 12
+
+    private static func dims(_ shape: [Int]) -> [Int64] {
+        shape.map { Int64($0) } + Array(repeating: 0, count: maxRank - shape.count)
+    }
+
+    /// Row-major layout; rank 0 is treated as a one-element vector.
+    static func plain(_ shape: [Int]) throws -> dnnl_memory_desc_t {
+        let shape = shape.isEmpty ? [1] : shape
+        return try strided(shape, strides: ShapeMath.strides(of: shape))
+    }
+
+    static func strided(_ shape: [Int], strides: [Int], offset: Int = 0) throws -> dnnl_memory_desc_t {
+        guard shape.count <= maxRank else { throw OneDNNError(operation: "describe a rank-\(shape.count) tensor", status: "rank above 12") }
+        var descriptor = dnnl_memory_desc_t()
+        try dnnlCheck(dnnl_memory_desc_init_by_strides(&descriptor, Int32(shape.count), dims(shape), dnnl_f32, dims(strides)),
+                      "describe tensor \(shape) with strides \(strides)")
+        descriptor.offset0 = Int64(offset)
+        return descriptor
+    }
+
+    /// "Let the primitive choose" layout.
+    static func any(_ shape: [Int]) throws -> dnnl_memory_desc_t {
+        let shape = shape.isEmpty ? [1] : shape
+        var descriptor = dnnl_memory_desc_t()
+        try dnnlCheck(dnnl_memory_desc_init_by_tag(&descriptor, Int32(shape.count), dims(shape), dnnl_f32, dnnl_format_tag_any),
+                      "describe tensor \(shape)")
+        return descriptor
+    }
+
+    static func equal(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
+        withUnsafePointer(to: a) { pa in withUnsafePointer(to: b) { pb in dnnl_memory_desc_equal(pa, pb) != 0 } }
+    }
+
+    static func size(_ descriptor: dnnl_memory_desc_t) -> Int {
+        withUnsafePointer(to: descriptor) { Int(dnnl_memory_desc_get_size($0)) }
+    }
+
+    static func shape(_ descriptor: dnnl_memory_desc_t) -> [Int] {
+        withUnsafeBytes(of: descriptor.dims) { raw in
+            (0..<Int(descriptor.ndims)).map { Int(raw.load(fromByteOffset: $0 * 8, as: Int64.self)) }
+        }
+    }
+
+    /// A stable key for caching reordered weights per layout.
+    static func key(_ descriptor: dnnl_memory_desc_t) -> [UInt8] {
+        withUnsafeBytes(of: descriptor) { Array($0) }
+    }
+}

@@ -1,0 +1,609 @@
+import CDNNL
+
+/// Compiles an `ExecutionProgram` into a `OneDNNPlan`.
+///
+/// Layout policy: compute primitives (convolution, pooling, inner product)
+/// choose their own activation layouts (`format_tag any`, typically blocked
+/// nChw8c/16c), and layout-agnostic consumers (eltwise, binary, pooling,
+/// concat, sum, LRN) take whatever their producer chose, so consecutive
+/// convolutions never reorder. Only kernels that depend on element order
+/// (reshape, transpose, slice, pad, softmax, matmul) see a plain copy.
+struct OneDNNCompiler {
+    private enum BufferKind { case arena, input(Int), output(Int) }
+
+    private enum Argument {
+        case buffer(Int, dnnl_memory_desc_t)
+        case constant(dnnl_memory_t)
+        case scratchpad(dnnl_memory_desc_t)
+    }
+
+    private enum PendingStep {
+        case primitive(Primitive, [(Int32, Argument)])
+        case fill(buffer: Int, count: Int, value: Float)
+        case copy([Float], buffer: Int)
+    }
+
+    private struct Value {
+        var buffer: Int
+        var layout: dnnl_memory_desc_t
+    }
+
+    private let context: OneDNNContext
+    private let weights: WeightStore
+    private let program: ExecutionProgram
+    private var buffers: [BufferArena.Buffer] = []
+    private var bufferKinds: [BufferKind] = []
+    private var values: [String: Value] = [:]
+    private var plainCopies: [String: Value] = [:]
+    private var steps: [PendingStep] = []
+    private var scratchpadBytes = 0
+    /// Index of the last kernel reading each value (outputs: past the end).
+    private var lastUse: [String: Int] = [:]
+    private var kernelIndex = 0
+
+    static func compile(_ program: ExecutionProgram, context: OneDNNContext, weights: WeightStore, threads: Int) throws -> OneDNNPlan {
+        var compiler = OneDNNCompiler(context: context, weights: weights, program: program)
+        return try compiler.run(threads: threads)
+    }
+
+    private init(context: OneDNNContext, weights: WeightStore, program: ExecutionProgram) {
+        self.context = context
+        self.weights = weights
+        self.program = program
+    }
+
+    // MARK: Driver
+
+    private mutating func run(threads: Int) throws -> OneDNNPlan {
+        for (index, kernel) in program.kernels.enumerated() {
+            for source in kernel.sources { lastUse[source] = index }
+        }
+        for output in program.outputs { lastUse[output.value] = Int.max }
+        for (index, input) in program.inputs.enumerated() {
+            let layout = try MemoryDescriptor.plain(input.type.shape)
+            values[input.name] = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout), kind: .input(index)), layout: layout)
+        }
+        for (index, kernel) in program.kernels.enumerated() {
+            kernelIndex = index
+            try compile(kernel)
+        }
+        for (index, output) in program.outputs.enumerated() {
+            let shape = program.types[output.value]!.shape
+            let layout = try MemoryDescriptor.plain(shape)
+            let buffer = newBuffer(size: MemoryDescriptor.size(layout), kind: .output(index))
+            try reorder(try value(output.value), into: Value(buffer: buffer, layout: layout))
+        }
+        return try finish(threads: threads)
+    }
+
+    private mutating func finish(threads: Int) throws -> OneDNNPlan {
+        let arenaIndices = bufferKinds.indices.filter { if case .arena = bufferKinds[$0] { return true } else { return false } }
+        let (offsets, arenaSize) = BufferArena.layout(arenaIndices.map { buffers[$0] })
+        var allocations: [UnsafeMutableRawPointer] = []
+        func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
+            let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 4096)
+            allocations.append(pointer)
+            return pointer
+        }
+        let arena = allocate(arenaSize)
+        let scratchpad = allocate(scratchpadBytes)
+        var addresses = Array(repeating: arena, count: buffers.count)
+        for (slot, index) in arenaIndices.enumerated() { addresses[index] = arena + offsets[slot] }
+        var inputs = Array(repeating: UnsafeMutableBufferPointer<Float>(start: nil, count: 0), count: program.inputs.count)
+        var outputs = Array(repeating: UnsafeMutableBufferPointer<Float>(start: nil, count: 0), count: program.outputs.count)
+        for (index, kind) in bufferKinds.enumerated() {
+            switch kind {
+            case .arena: continue
+            case .input(let slot):
+                addresses[index] = allocate(buffers[index].size)
+                inputs[slot] = UnsafeMutableBufferPointer(start: addresses[index].bindMemory(to: Float.self, capacity: buffers[index].size / 4),
+                                                          count: program.inputs[slot].type.elementCount)
+            case .output(let slot):
+                addresses[index] = allocate(buffers[index].size)
+                let count = program.types[program.outputs[slot].value]!.elementCount
+                outputs[slot] = UnsafeMutableBufferPointer(start: addresses[index].bindMemory(to: Float.self, capacity: max(count, 1)), count: count)
+            }
+        }
+        var memories: [dnnl_memory_t] = []
+        func memory(_ layout: dnnl_memory_desc_t, at address: UnsafeMutableRawPointer) throws -> dnnl_memory_t {
+            var layout = layout
+            var memory: dnnl_memory_t?
+            try dnnlCheck(dnnl_memory_create(&memory, &layout, context.engine, address), "bind plan memory")
+            memories.append(memory!)
+            return memory!
+        }
+        var executable: [OneDNNPlan.Step] = []
+        do {
+            for step in steps {
+                switch step {
+                case .primitive(let primitive, let arguments):
+                    let bound = try arguments.map { kind, argument -> dnnl_exec_arg_t in
+                        switch argument {
+                        case .buffer(let buffer, let layout): return dnnl_exec_arg_t(arg: kind, memory: try memory(layout, at: addresses[buffer]))
+                        case .constant(let constant): return dnnl_exec_arg_t(arg: kind, memory: constant)
+                        case .scratchpad(let layout): return dnnl_exec_arg_t(arg: kind, memory: try memory(layout, at: scratchpad))
+                        }
+                    }
+                    executable.append(.primitive(primitive, bound))
+                case .fill(let buffer, let count, let value):
+                    executable.append(.fill(addresses[buffer].bindMemory(to: Float.self, capacity: count), count: count, value: value))
+                case .copy(let values, let buffer):
+                    executable.append(.copy(values, to: addresses[buffer].bindMemory(to: Float.self, capacity: values.count)))
+                }
+            }
+            let stream = try context.makeStream()
+            return OneDNNPlan(steps: executable, memories: memories, allocations: allocations, stream: stream, threads: threads,
+                              weights: weights, inputs: inputs, outputs: outputs, arenaBytes: arenaSize)
+        } catch {
+            for memory in memories { dnnl_memory_destroy(memory) }
+            for allocation in allocations { allocation.deallocate() }
+            throw error
+        }
+    }
+
+    // MARK: Buffers and values
+
+    private mutating func newBuffer(size: Int, kind: BufferKind = .arena) -> Int {
+        buffers.append(BufferArena.Buffer(size: size, firstStep: steps.count, lastStep: steps.count))
+        bufferKinds.append(kind)
+        return buffers.count - 1
+    }
+
+    /// Marks `buffer` as used by the step about to be appended.
+    private mutating func touch(_ buffer: Int) {
+        buffers[buffer].firstStep = min(buffers[buffer].firstStep, steps.count)
+        buffers[buffer].lastStep = max(buffers[buffer].lastStep, steps.count)
+    }
+
+    private func value(_ name: String) throws -> Value {
+        guard let value = values[name] else {
+            throw OneDNNError(operation: "find value '\(name)'", status: "it was not computed before use")
+        }
+        return value
+    }
+
+    private func shape(_ name: String) -> [Int] { program.types[name]!.shape }
+
+    private mutating func define(_ name: String, layout: dnnl_memory_desc_t) -> Value {
+        let value = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout)), layout: layout)
+        values[name] = value
+        return value
+    }
+
+    private mutating func argument(_ value: Value) -> Argument {
+        touch(value.buffer)
+        return .buffer(value.buffer, value.layout)
+    }
+
+    /// `name` in exactly `layout`, reordering into a temporary if needed.
+    private mutating func source(_ name: String, as layout: dnnl_memory_desc_t) throws -> Value {
+        let current = try value(name)
+        if MemoryDescriptor.equal(current.layout, layout) { return current }
+        let converted = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout)), layout: layout)
+        try reorder(current, into: converted)
+        return converted
+    }
+
+    /// `name` in row-major layout; conversions are reused by later readers.
+    private mutating func plainSource(_ name: String) throws -> Value {
+        if let copy = plainCopies[name] { return copy }
+        let plain = try source(name, as: try MemoryDescriptor.plain(shape(name)))
+        plainCopies[name] = plain
+        return plain
+    }
+
+    private mutating func reorder(_ from: Value, into to: Value) throws {
+        var sourceLayout = from.layout, targetLayout = to.layout
+        var pd: dnnl_primitive_desc_t?
+        let attributes = try PrimitiveAttributes()
+        try dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, &sourceLayout, context.engine, &targetLayout, context.engine, attributes.handle),
+                      "create a reorder")
+        let descriptor = PrimitiveDescriptor(handle: pd!, what: "reorder")
+        try append(descriptor, [(DNNL_ARG_FROM, argument(from)), (DNNL_ARG_TO, argument(to))])
+    }
+
+    private mutating func append(_ descriptor: PrimitiveDescriptor, _ arguments: [(Int32, Argument)]) throws {
+        var arguments = arguments
+        let scratchpad = descriptor.scratchpad
+        let bytes = MemoryDescriptor.size(scratchpad)
+        if bytes > 0 {
+            scratchpadBytes = max(scratchpadBytes, bytes)
+            arguments.append((DNNL_ARG_SCRATCHPAD, .scratchpad(scratchpad)))
+        }
+        steps.append(.primitive(try descriptor.makePrimitive(), arguments))
+    }
+
+    private func constantMemory(_ constant: NamedConstant, logicalShape: [Int], layout: dnnl_memory_desc_t) throws -> Argument {
+        .constant(try weights.memory(for: constant, logicalShape: logicalShape, layout: layout))
+    }
+
+    /// Operands of element-wise kernels are viewed at the output's rank.
+    private func padded(_ shape: [Int], rank: Int) -> [Int] {
+        Array(repeating: 1, count: rank - shape.count) + shape
+    }
+
+    // MARK: Kernels
+
+    private mutating func compile(_ kernel: Kernel) throws {
+        switch kernel {
+        case .convolution(let conv): try compileConvolution(conv)
+        case .pooling(let pool): try compilePooling(pool)
+        case .innerProduct(let product): try compileInnerProduct(product)
+        case .batchNormalization(let norm): try compileBatchNormalization(norm)
+        case .localResponseNormalization(let lrn):
+            let input = try value(lrn.source)
+            var layout = input.layout
+            var desc = dnnl_lrn_desc_t()
+            try dnnlCheck(dnnl_lrn_forward_desc_init(&desc, dnnl_forward_inference, dnnl_lrn_across_channels, &layout,
+                                                     Int64(lrn.size), lrn.alpha, lrn.beta, lrn.bias), "describe LRN")
+            let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "LRN")
+            let output = define(lrn.destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
+            try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_DST, argument(output))])
+        case .activation(let source, let destination, let function):
+            var current = try value(source)
+            let output = define(destination, layout: current.layout)
+            for step in EltwiseStep.steps(for: function) {
+                var layout = current.layout
+                var desc = dnnl_eltwise_desc_t()
+                try dnnlCheck(dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_inference, step.algorithm, &layout, step.alpha, step.beta),
+                              "describe \(function)")
+                let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "\(function)")
+                try append(descriptor, [(DNNL_ARG_SRC, argument(current)), (DNNL_ARG_DST, argument(output))])
+                current = output
+            }
+        case .binary(let function, let left, let right, let destination, let postOps):
+            try compileBinary(function, left, right, destination, postOps)
+        case .sum(let sources, let destination):
+            let inputs = try sources.map { try value($0) }
+            var layouts = inputs.map(\.layout)
+            var target = try MemoryDescriptor.any(shape(destination))
+            let scales = Array(repeating: Float(1), count: inputs.count)
+            var pd: dnnl_primitive_desc_t?
+            let attributes = try PrimitiveAttributes()
+            try dnnlCheck(dnnl_sum_primitive_desc_create(&pd, &target, Int32(inputs.count), scales, &layouts, attributes.handle, context.engine),
+                          "create a sum")
+            let descriptor = PrimitiveDescriptor(handle: pd!, what: "sum")
+            let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
+            var arguments = inputs.enumerated().map { (DNNL_ARG_MULTIPLE_SRC + Int32($0.offset), argument($0.element)) }
+            arguments.append((DNNL_ARG_DST, argument(output)))
+            try append(descriptor, arguments)
+        case .concat(let sources, let axis, let destination):
+            let inputs = try sources.map { try value($0) }
+            var layouts = inputs.map(\.layout)
+            var target = try MemoryDescriptor.any(shape(destination))
+            var pd: dnnl_primitive_desc_t?
+            let attributes = try PrimitiveAttributes()
+            try dnnlCheck(dnnl_concat_primitive_desc_create(&pd, &target, Int32(inputs.count), Int32(axis), &layouts, attributes.handle, context.engine),
+                          "create a concat")
+            let descriptor = PrimitiveDescriptor(handle: pd!, what: "concat")
+            let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
+            var arguments = inputs.enumerated().map { (DNNL_ARG_MULTIPLE_SRC + Int32($0.offset), argument($0.element)) }
+            arguments.append((DNNL_ARG_DST, argument(output)))
+            try append(descriptor, arguments)
+        case .softmax(let source, let destination, let axis, let logarithmic):
+            let input = try plainSource(source)
+            var layout = input.layout
+            var desc = dnnl_softmax_desc_t()
+            if logarithmic {
+                try dnnlCheck(dnnl_logsoftmax_forward_desc_init(&desc, dnnl_forward_inference, &layout, Int32(axis)), "describe LogSoftmax")
+            } else {
+                try dnnlCheck(dnnl_softmax_forward_desc_init(&desc, dnnl_forward_inference, &layout, Int32(axis)), "describe Softmax")
+            }
+            let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "softmax")
+            let output = define(destination, layout: input.layout)
+            try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_DST, argument(output))])
+        case .reduceMean(let source, let destination):
+            let input = try value(source)
+            let inputShape = shape(source)
+            let kept = try reducedShape(input: inputShape, output: shape(destination))
+            var sourceLayout = input.layout
+            var target = try MemoryDescriptor.plain(kept)
+            var desc = dnnl_reduction_desc_t()
+            try dnnlCheck(dnnl_reduction_desc_init(&desc, dnnl_reduction_mean, &sourceLayout, &target, 0, 0), "describe ReduceMean")
+            let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "ReduceMean")
+            let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
+            try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_DST, argument(Value(buffer: output.buffer, layout: target)))])
+        case .matMul(let left, let right, let destination):
+            try compileMatMul(left, right, destination)
+        case .prelu(let source, let slope, let destination):
+            let input = try value(source)
+            let rank = shape(source).count
+            var layout = input.layout
+            let slopeShape: [Int]
+            switch slope {
+            case .constant(let constant): slopeShape = padded(constant.tensor.shape, rank: rank)
+            case .value(let name): slopeShape = padded(shape(name), rank: rank)
+            }
+            var slopeLayout = try MemoryDescriptor.any(slopeShape)
+            var desc = dnnl_prelu_desc_t()
+            try dnnlCheck(dnnl_prelu_forward_desc_init(&desc, dnnl_forward_inference, &layout, &slopeLayout), "describe PRelu")
+            let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "PRelu")
+            let weightsLayout = descriptor.memoryDescriptor(dnnl_query_weights_md)
+            let slopeArgument: Argument
+            switch slope {
+            case .constant(let constant): slopeArgument = try constantMemory(constant, logicalShape: slopeShape, layout: weightsLayout)
+            case .value(let name):
+                let viewed = try plainSource(name)
+                slopeArgument = argument(try converted(Value(buffer: viewed.buffer, layout: try MemoryDescriptor.plain(slopeShape)), to: weightsLayout))
+            }
+            let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
+            try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_WEIGHTS, slopeArgument), (DNNL_ARG_DST, argument(output))])
+        case .reshape(let source, let destination):
+            let input = try plainSource(source)
+            values[destination] = Value(buffer: input.buffer, layout: try MemoryDescriptor.plain(shape(destination)))
+            plainCopies[destination] = values[destination]
+        case .transpose(let source, let destination, let permutation):
+            let input = try plainSource(source)
+            let inputShape = shape(source)
+            let strides = ShapeMath.strides(of: inputShape)
+            let view = try MemoryDescriptor.strided(permutation.map { inputShape[$0] }, strides: permutation.map { strides[$0] })
+            let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
+            try reorder(Value(buffer: input.buffer, layout: view), into: output)
+        case .slice(let source, let destination, let region):
+            guard region.steps.allSatisfy({ $0 > 0 }) else {
+                throw OneDNNError(operation: "slice '\(source)'", status: "negative steps are not supported")
+            }
+            let input = try plainSource(source)
+            let strides = ShapeMath.strides(of: shape(source))
+            let offset = zip(region.starts, strides).reduce(0) { $0 + $1.0 * $1.1 }
+            let view = try MemoryDescriptor.strided(region.shape, strides: zip(strides, region.steps).map { $0 * $1 }, offset: offset)
+            let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
+            try reorder(Value(buffer: input.buffer, layout: view), into: output)
+        case .pad(let source, let destination, let begin, let fill):
+            let input = try plainSource(source)
+            let outputShape = shape(destination)
+            let output = define(destination, layout: try MemoryDescriptor.plain(outputShape))
+            touch(output.buffer)
+            steps.append(.fill(buffer: output.buffer, count: outputShape.reduce(1, *), value: fill))
+            let strides = ShapeMath.strides(of: outputShape)
+            let offset = zip(begin, strides).reduce(0) { $0 + $1.0 * $1.1 }
+            let window = try MemoryDescriptor.strided(shape(source), strides: strides, offset: offset)
+            try reorder(input, into: Value(buffer: output.buffer, layout: window))
+        case .constantOutput(let constant, let destination):
+            let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
+            touch(output.buffer)
+            steps.append(.copy(constant.tensor.floats, buffer: output.buffer))
+        }
+    }
+
+    /// `view` converted to `layout` (a no-op when they agree).
+    private mutating func converted(_ view: Value, to layout: dnnl_memory_desc_t) throws -> Value {
+        if MemoryDescriptor.equal(view.layout, layout) { return view }
+        let converted = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout)), layout: layout)
+        try reorder(view, into: converted)
+        return converted
+    }
+
+    /// The input shape with reduced axes set to 1, matching `output` (which
+    /// may have the reduced axes dropped).
+    private func reducedShape(input: [Int], output: [Int]) throws -> [Int] {
+        if input.count == output.count { return output }
+        var kept: [Int] = []
+        var outputIterator = output.makeIterator()
+        var next = outputIterator.next()
+        for extent in input {
+            if let candidate = next, candidate == extent {
+                kept.append(extent)
+                next = outputIterator.next()
+            } else {
+                kept.append(1)
+            }
+        }
+        guard next == nil else { throw OneDNNError(operation: "reduce \(input) to \(output)", status: "shapes do not correspond") }
+        return kept
+    }
+
+    private mutating func compileConvolution(_ conv: Kernel.Convolution) throws {
+        let inputShape = shape(conv.source)
+        let outputShape = shape(conv.destination)
+        let weightShape = conv.weights.tensor.shape
+        let logicalWeights = conv.groups > 1
+            ? [conv.groups, weightShape[0] / conv.groups] + Array(weightShape.dropFirst())
+            : weightShape
+        var sourceLayout = try MemoryDescriptor.any(inputShape)
+        var weightsLayout = try MemoryDescriptor.any(logicalWeights)
+        var biasLayout = try MemoryDescriptor.plain([weightShape[0]])
+        var targetLayout = try MemoryDescriptor.any(outputShape)
+        let strides = conv.strides.map { Int64($0) }
+        let dilations = conv.dilations.map { Int64($0 - 1) }
+        let padBegin = conv.padBegin.map { Int64($0) }, padEnd = conv.padEnd.map { Int64($0) }
+        var desc = dnnl_convolution_desc_t()
+        let status = conv.bias == nil
+            ? dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &sourceLayout, &weightsLayout,
+                                                         nil, &targetLayout, strides, dilations, padBegin, padEnd)
+            : dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &sourceLayout, &weightsLayout,
+                                                         &biasLayout, &targetLayout, strides, dilations, padBegin, padEnd)
+        try dnnlCheck(status, "describe convolution \(inputShape) → \(outputShape)")
+        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: conv.postOps),
+                                                 context: context, what: "convolution \(inputShape) → \(outputShape)")
+        let input = try source(conv.source, as: descriptor.memoryDescriptor(dnnl_query_src_md))
+        let chosenOutput = descriptor.memoryDescriptor(dnnl_query_dst_md)
+        var output: Value
+        if let residual = conv.residual {
+            // The sum post-op accumulates into the destination: start from the residual,
+            // in place when this convolution is the residual's last reader.
+            let residualValue = try value(residual)
+            let sharers = values.filter { $0.value.buffer == residualValue.buffer }.map(\.key)
+            let inPlace = MemoryDescriptor.equal(residualValue.layout, chosenOutput)
+                && { if case .arena = bufferKinds[residualValue.buffer] { return true } else { return false } }()
+                && sharers.allSatisfy { (lastUse[$0] ?? -1) <= kernelIndex }
+                && input.buffer != residualValue.buffer
+            if inPlace {
+                output = Value(buffer: residualValue.buffer, layout: chosenOutput)
+                values[conv.destination] = output
+            } else {
+                output = define(conv.destination, layout: chosenOutput)
+                try reorder(residualValue, into: output)
+            }
+        } else {
+            output = define(conv.destination, layout: chosenOutput)
+        }
+        var arguments: [(Int32, Argument)] = [
+            (DNNL_ARG_SRC, argument(input)),
+            (DNNL_ARG_WEIGHTS, try constantMemory(conv.weights, logicalShape: logicalWeights,
+                                                  layout: descriptor.memoryDescriptor(dnnl_query_weights_md))),
+            (DNNL_ARG_DST, argument(output)),
+        ]
+        if let bias = conv.bias {
+            arguments.append((DNNL_ARG_BIAS, try constantMemory(bias, logicalShape: [weightShape[0]],
+                                                                 layout: descriptor.memoryDescriptor(dnnl_query_weights_md, index: 1))))
+        }
+        try append(descriptor, arguments)
+    }
+
+    private mutating func compilePooling(_ pool: Kernel.Pooling) throws {
+        let input = try value(pool.source)
+        var sourceLayout = input.layout
+        var targetLayout = try MemoryDescriptor.any(shape(pool.destination))
+        let algorithm: dnnl_alg_kind_t
+        switch pool.algorithm {
+        case .max: algorithm = dnnl_pooling_max
+        case .averageIncludingPadding: algorithm = dnnl_pooling_avg_include_padding
+        case .averageExcludingPadding: algorithm = dnnl_pooling_avg_exclude_padding
+        }
+        var desc = dnnl_pooling_v2_desc_t()
+        try dnnlCheck(dnnl_pooling_v2_forward_desc_init(&desc, dnnl_forward_inference, algorithm, &sourceLayout, &targetLayout,
+                                                        pool.strides.map { Int64($0) }, pool.kernel.map { Int64($0) },
+                                                        pool.dilations.map { Int64($0 - 1) }, pool.padBegin.map { Int64($0) },
+                                                        pool.padEnd.map { Int64($0) }), "describe pooling")
+        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "pooling")
+        let output = define(pool.destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
+        try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_DST, argument(output))])
+    }
+
+    private mutating func compileInnerProduct(_ product: Kernel.InnerProduct) throws {
+        let input = try plainSource(product.source)
+        var sourceLayout = input.layout
+        let weightShape = product.weights.tensor.shape
+        var weightsLayout = try MemoryDescriptor.any(weightShape)
+        var biasLayout = try MemoryDescriptor.plain([weightShape[0]])
+        var targetLayout = try MemoryDescriptor.plain(shape(product.destination))
+        var desc = dnnl_inner_product_desc_t()
+        let status = product.bias == nil
+            ? dnnl_inner_product_forward_desc_init(&desc, dnnl_forward_inference, &sourceLayout, &weightsLayout, nil, &targetLayout)
+            : dnnl_inner_product_forward_desc_init(&desc, dnnl_forward_inference, &sourceLayout, &weightsLayout, &biasLayout, &targetLayout)
+        try dnnlCheck(status, "describe inner product \(shape(product.source)) × \(weightShape)")
+        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: product.postOps),
+                                                 context: context, what: "inner product")
+        let output = define(product.destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
+        var arguments: [(Int32, Argument)] = [
+            (DNNL_ARG_SRC, argument(input)),
+            (DNNL_ARG_WEIGHTS, try constantMemory(product.weights, logicalShape: weightShape,
+                                                  layout: descriptor.memoryDescriptor(dnnl_query_weights_md))),
+            (DNNL_ARG_DST, argument(output)),
+        ]
+        if let bias = product.bias {
+            arguments.append((DNNL_ARG_BIAS, try constantMemory(bias, logicalShape: [weightShape[0]],
+                                                                 layout: descriptor.memoryDescriptor(dnnl_query_weights_md, index: 1))))
+        }
+        try append(descriptor, arguments)
+    }
+
+    private mutating func compileBatchNormalization(_ norm: Kernel.BatchNormalization) throws {
+        let input = try value(norm.source)
+        var layout = input.layout
+        let channels = shape(norm.source)[1]
+        var desc = dnnl_batch_normalization_desc_t()
+        let flags = dnnl_use_global_stats.rawValue | dnnl_use_scale.rawValue | dnnl_use_shift.rawValue
+        try dnnlCheck(dnnl_batch_normalization_forward_desc_init(&desc, dnnl_forward_inference, &layout, norm.epsilon, flags),
+                      "describe batch normalization")
+        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "batch normalization")
+        let vector = try MemoryDescriptor.plain([channels])
+        let output = define(norm.destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
+        try append(descriptor, [
+            (DNNL_ARG_SRC, argument(input)),
+            (DNNL_ARG_MEAN, try constantMemory(norm.mean, logicalShape: [channels], layout: vector)),
+            (DNNL_ARG_VARIANCE, try constantMemory(norm.variance, logicalShape: [channels], layout: vector)),
+            (DNNL_ARG_SCALE, try constantMemory(norm.scale, logicalShape: [channels], layout: vector)),
+            (DNNL_ARG_SHIFT, try constantMemory(norm.shift, logicalShape: [channels], layout: vector)),
+            (DNNL_ARG_DST, argument(output)),
+        ])
+    }
+
+    private mutating func compileBinary(_ function: ElementwiseBinary.Function, _ left: Operand, _ right: Operand,
+                                        _ destination: String, _ postOps: [PostOp]) throws {
+        let outputShape = shape(destination)
+        let rank = outputShape.count
+        func operandShape(_ operand: Operand) -> [Int] {
+            switch operand {
+            case .value(let name): return padded(shape(name), rank: rank)
+            case .constant(let constant): return padded(constant.tensor.shape, rank: rank)
+            }
+        }
+        var (first, second) = (left, right)
+        if operandShape(first) != outputShape, function == .add || function == .multiply { swap(&first, &second) }
+        guard operandShape(first) == outputShape else {
+            throw OneDNNError(operation: "compute \(function.rawValue) into \(outputShape)", status: "the first operand cannot be broadcast")
+        }
+        // The full-size operand fixes the layout; a same-shaped second operand is converted to it.
+        let firstValue: Value
+        switch first {
+        case .value(let name): firstValue = try value(name)
+        case .constant(let constant):
+            let layout = try MemoryDescriptor.plain(outputShape)
+            let buffer = newBuffer(size: MemoryDescriptor.size(layout))
+            touch(buffer)
+            steps.append(.copy(constant.tensor.floats, buffer: buffer))
+            firstValue = Value(buffer: buffer, layout: layout)
+        }
+        let secondShape = operandShape(second)
+        let secondArgument: Argument
+        var secondLayout: dnnl_memory_desc_t
+        switch second {
+        case .value(let name):
+            if secondShape == outputShape {
+                let converted = try source(name, as: firstValue.layout)
+                secondLayout = converted.layout
+                secondArgument = argument(converted)
+            } else {
+                let plain = try plainSource(name)
+                secondLayout = try MemoryDescriptor.plain(secondShape)
+                secondArgument = argument(Value(buffer: plain.buffer, layout: secondLayout))
+            }
+        case .constant(let constant):
+            secondLayout = secondShape == outputShape ? firstValue.layout : try MemoryDescriptor.plain(secondShape)
+            secondArgument = try constantMemory(constant, logicalShape: secondShape, layout: secondLayout)
+        }
+        var firstLayout = firstValue.layout
+        var targetLayout = firstValue.layout
+        let algorithm: dnnl_alg_kind_t
+        switch function {
+        case .add: algorithm = dnnl_binary_add
+        case .subtract: algorithm = dnnl_binary_sub
+        case .multiply: algorithm = dnnl_binary_mul
+        case .divide: algorithm = dnnl_binary_div
+        }
+        var desc = dnnl_binary_desc_t()
+        try dnnlCheck(dnnl_binary_desc_init(&desc, algorithm, &firstLayout, &secondLayout, &targetLayout), "describe \(function.rawValue)")
+        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: postOps),
+                                                 context: context, what: function.rawValue)
+        let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
+        try append(descriptor, [(DNNL_ARG_SRC_0, argument(firstValue)), (DNNL_ARG_SRC_1, secondArgument), (DNNL_ARG_DST, argument(output))])
+    }
+
+    private mutating func compileMatMul(_ left: Operand, _ right: Operand, _ destination: String) throws {
+        let outputShape = shape(destination)
+        let rank = outputShape.count
+        func prepare(_ operand: Operand) throws -> (Argument, dnnl_memory_desc_t) {
+            switch operand {
+            case .value(let name):
+                let plain = try plainSource(name)
+                let layout = try MemoryDescriptor.plain(padded(shape(name), rank: rank))
+                return (argument(Value(buffer: plain.buffer, layout: layout)), layout)
+            case .constant(let constant):
+                let logical = padded(constant.tensor.shape, rank: rank)
+                let layout = try MemoryDescriptor.plain(logical)
+                return (try constantMemory(constant, logicalShape: logical, layout: layout), layout)
+            }
+        }
+        let (a, leftLayout) = try prepare(left)
+        let (b, rightLayout) = try prepare(right)
+        var aLayout = leftLayout, bLayout = rightLayout
+        var targetLayout = try MemoryDescriptor.plain(outputShape)
+        var desc = dnnl_matmul_desc_t()
+        try dnnlCheck(dnnl_matmul_desc_init(&desc, &aLayout, &bLayout, nil, &targetLayout), "describe MatMul")
+        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "MatMul")
+        let output = define(destination, layout: targetLayout)
+        try append(descriptor, [(DNNL_ARG_SRC, a), (DNNL_ARG_WEIGHTS, b), (DNNL_ARG_DST, argument(output))])
+    }
+}

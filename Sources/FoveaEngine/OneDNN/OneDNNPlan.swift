@@ -1,0 +1,66 @@
+import CDNNL
+import Foundation
+
+/// A compiled program for one batch size: primitives with their memory
+/// bound to a single activation arena, plus plan-owned input and output
+/// buffers in plain row-major layout.
+///
+/// Executing mutates the arena, so `execute` must not run concurrently on
+/// one plan; `ExecutionPlan` guards it with a lock. Everything else is
+/// immutable after init, hence `@unchecked Sendable`.
+final class OneDNNPlan: @unchecked Sendable {
+    enum Step {
+        case primitive(Primitive, [dnnl_exec_arg_t])
+        case fill(UnsafeMutablePointer<Float>, count: Int, value: Float)
+        case copy([Float], to: UnsafeMutablePointer<Float>)
+    }
+
+    private let steps: [Step]
+    private let memories: [dnnl_memory_t]
+    private let allocations: [UnsafeMutableRawPointer]
+    private let stream: dnnl_stream_t
+    private let threads: Int
+    /// Kept alive for the weights the primitives read.
+    private let weights: WeightStore
+    let inputs: [UnsafeMutableBufferPointer<Float>]
+    let outputs: [UnsafeMutableBufferPointer<Float>]
+    let arenaBytes: Int
+
+    init(steps: [Step], memories: [dnnl_memory_t], allocations: [UnsafeMutableRawPointer], stream: dnnl_stream_t,
+         threads: Int, weights: WeightStore, inputs: [UnsafeMutableBufferPointer<Float>],
+         outputs: [UnsafeMutableBufferPointer<Float>], arenaBytes: Int) {
+        self.steps = steps
+        self.memories = memories
+        self.allocations = allocations
+        self.stream = stream
+        self.threads = threads
+        self.weights = weights
+        self.inputs = inputs
+        self.outputs = outputs
+        self.arenaBytes = arenaBytes
+    }
+
+    deinit {
+        for memory in memories { dnnl_memory_destroy(memory) }
+        dnnl_stream_destroy(stream)
+        for allocation in allocations { allocation.deallocate() }
+    }
+
+    func execute() throws {
+        OpenMPThreads.setForCurrentThread(threads)
+        for step in steps {
+            switch step {
+            case .primitive(let primitive, let arguments):
+                try arguments.withUnsafeBufferPointer { args in
+                    try dnnlCheck(dnnl_primitive_execute(primitive.handle, stream, Int32(args.count), args.baseAddress),
+                                  "execute a primitive")
+                }
+            case .fill(let pointer, let count, let value):
+                pointer.update(repeating: value, count: count)
+            case .copy(let values, let pointer):
+                values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: values.count) }
+            }
+        }
+        try dnnlCheck(dnnl_stream_wait(stream), "finish execution")
+    }
+}

@@ -1,0 +1,98 @@
+import CDNNL
+
+/// Owns a oneDNN primitive descriptor: the chosen implementation and the
+/// memory layouts it wants.
+final class PrimitiveDescriptor {
+    let handle: dnnl_primitive_desc_t
+    let what: String
+
+    init(handle: dnnl_primitive_desc_t, what: String) {
+        self.handle = handle
+        self.what = what
+    }
+
+    /// Creates a descriptor from an operation descriptor (`desc` points to a
+    /// `dnnl_*_desc_t`).
+    convenience init(operation desc: UnsafeRawPointer, attributes: PrimitiveAttributes, context: OneDNNContext, what: String) throws {
+        var pd: dnnl_primitive_desc_t?
+        try dnnlCheck(dnnl_primitive_desc_create(&pd, desc, attributes.handle, context.engine, nil), "create \(what)")
+        self.init(handle: pd!, what: what)
+    }
+
+    deinit { dnnl_primitive_desc_destroy(handle) }
+
+    func memoryDescriptor(_ query: dnnl_query_t, index: Int32 = 0) -> dnnl_memory_desc_t {
+        dnnl_primitive_desc_query_md(handle, query, index).pointee
+    }
+
+    var scratchpad: dnnl_memory_desc_t { memoryDescriptor(dnnl_query_scratchpad_md) }
+
+    func makePrimitive() throws -> Primitive {
+        var primitive: dnnl_primitive_t?
+        try dnnlCheck(dnnl_primitive_create(&primitive, handle), "instantiate \(what)")
+        return Primitive(handle: primitive!)
+    }
+}
+
+/// Owns a compiled oneDNN primitive.
+final class Primitive {
+    let handle: dnnl_primitive_t
+
+    init(handle: dnnl_primitive_t) { self.handle = handle }
+
+    deinit { dnnl_primitive_destroy(handle) }
+}
+
+/// Primitive attributes: post-ops and the user-managed scratchpad, which
+/// lets every primitive of a plan share one scratch buffer.
+final class PrimitiveAttributes {
+    let handle: dnnl_primitive_attr_t
+
+    init(postOps: [PostOp] = []) throws {
+        var attributes: dnnl_primitive_attr_t?
+        try dnnlCheck(dnnl_primitive_attr_create(&attributes), "create primitive attributes")
+        handle = attributes!
+        try dnnlCheck(dnnl_primitive_attr_set_scratchpad_mode(handle, dnnl_scratchpad_mode_user), "request a user scratchpad")
+        guard !postOps.isEmpty else { return }
+        var list: dnnl_post_ops_t?
+        try dnnlCheck(dnnl_post_ops_create(&list), "create post-ops")
+        defer { dnnl_post_ops_destroy(list) }
+        for postOp in postOps {
+            switch postOp {
+            case .residualAdd:
+                try dnnlCheck(dnnl_post_ops_append_sum(list, 1), "append a sum post-op")
+            case .activation(let function):
+                for step in EltwiseStep.steps(for: function) {
+                    try dnnlCheck(dnnl_post_ops_append_eltwise(list, 1, step.algorithm, step.alpha, step.beta),
+                                  "append a \(function) post-op")
+                }
+            }
+        }
+        try dnnlCheck(dnnl_primitive_attr_set_post_ops(handle, list), "attach post-ops")
+    }
+
+    deinit { dnnl_primitive_attr_destroy(handle) }
+}
+
+/// One oneDNN eltwise algorithm with its parameters. Some activations need
+/// two (oneDNN 2.6 has no hard-sigmoid: it is linear then clip).
+struct EltwiseStep {
+    let algorithm: dnnl_alg_kind_t
+    let alpha: Float
+    let beta: Float
+
+    static func steps(for function: ActivationFunction) -> [EltwiseStep] {
+        switch function {
+        case .relu: return [EltwiseStep(algorithm: dnnl_eltwise_relu, alpha: 0, beta: 0)]
+        case .leakyRelu(let alpha): return [EltwiseStep(algorithm: dnnl_eltwise_relu, alpha: alpha, beta: 0)]
+        case .clip(let low, let high): return [EltwiseStep(algorithm: dnnl_eltwise_clip, alpha: low, beta: high)]
+        case .sigmoid: return [EltwiseStep(algorithm: dnnl_eltwise_logistic, alpha: 0, beta: 0)]
+        case .hardSigmoid(let alpha, let beta):
+            return [EltwiseStep(algorithm: dnnl_eltwise_linear, alpha: alpha, beta: beta),
+                    EltwiseStep(algorithm: dnnl_eltwise_clip, alpha: 0, beta: 1)]
+        case .hardSwish: return [EltwiseStep(algorithm: dnnl_eltwise_hardswish, alpha: 0, beta: 0)]
+        case .tanh: return [EltwiseStep(algorithm: dnnl_eltwise_tanh, alpha: 0, beta: 0)]
+        case .swish: return [EltwiseStep(algorithm: dnnl_eltwise_swish, alpha: 1, beta: 0)]
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import ArgumentParser
+import FoveaEngine
+
+/// `fovea inspect MODEL.onnx`: what a model expects and how big it is,
+/// without running it.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show a model's inputs, outputs, operators, parameters and MACs.")
+
+    @Argument(help: "Path to an ONNX model.")
+    var model: String
+
+    func run() throws {
+        let loaded = try Model.load(path: model)
+        let metadata = loaded.metadata
+        print("model:      \(model)")
+        if !metadata.producer.isEmpty { print("producer:   \(metadata.producer)") }
+        print("opset:      \(metadata.opsetVersion)")
+        for input in metadata.inputs { print("input:      \(input)") }
+        for output in metadata.outputs { print("output:     \(output)") }
+        print("parameters: \(metadata.parameterCount) (\(Self.scaled(Double(metadata.parameterCount))))")
+        print("MACs/image: \(metadata.macsPerImage) (\(Self.scaled(Double(metadata.macsPerImage))))")
+        print("operators:")
+        let width = metadata.operatorHistogram.keys.map(\.count).max() ?? 0
+        for (op, count) in metadata.operatorHistogram.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
+            print("  \(op.padding(toLength: width, withPad: " ", startingAt: 0))  \(count)")
+        }
+    }
+
+    static func scaled(_ value: Double) -> String {
+        if value >= 1e9 { return String(format: "%.2f G", value / 1e9) }
+        if value >= 1e6 { return String(format: "%.2f M", value / 1e6) }
+        if value >= 1e3 { return String(format: "%.2f K", value / 1e3) }
+        return String(format: "%.0f", value)
+    }
+}
