@@ -1,0 +1,73 @@
+/// Two-pass (horizontal, then vertical) resampling of upright pixels straight
+/// into the output tensor.
+///
+/// Like Pillow, each pass rounds to whole 0…255 levels: the models were
+/// trained on Pillow's 8-bit output, and rounding identically keeps us within
+/// a level of it instead of drifting by fractions everywhere.
+struct SeparableResampler {
+    let columns: ResampleAxis
+    let rows: ResampleAxis
+
+    /// - Precondition: `source` covers `columns.sourceRange × rows.sourceRange`.
+    func run(source: UprightPixels, into writer: TensorWriter) {
+        let outWidth = columns.firstSource.count
+        let rowRange = rows.sourceRange
+        let rowFloats = outWidth * 3
+        let intermediate = UnsafeMutablePointer<Float>.allocate(capacity: max(rowRange.count * rowFloats, 1))
+        defer { intermediate.deallocate() }
+        let accumulator = UnsafeMutablePointer<Float>.allocate(capacity: max(rowFloats, 1))
+        defer { accumulator.deallocate() }
+
+        columns.weights.withUnsafeBufferPointer { weights in
+            for (index, y) in rowRange.enumerated() {
+                horizontalPass(source: source, y: y, weights: weights.baseAddress!,
+                               into: intermediate + index * rowFloats)
+            }
+        }
+        rows.weights.withUnsafeBufferPointer { weights in
+            for outY in 0..<rows.firstSource.count {
+                let taps = rows.tapCounts[outY]
+                let firstRow = intermediate + (rows.firstSource[outY] - rowRange.lowerBound) * rowFloats
+                let rowWeights = weights.baseAddress! + outY * rows.maxTaps
+                accumulator.initialize(repeating: 0, count: rowFloats)
+                for tap in 0..<taps {
+                    let weight = rowWeights[tap]
+                    let line = firstRow + tap * rowFloats
+                    for i in 0..<rowFloats {
+                        accumulator[i] += weight * line[i]
+                    }
+                }
+                for i in 0..<rowFloats {
+                    accumulator[i] = roundToLevel(accumulator[i])
+                }
+                writer.writeRow(outY, rgb: accumulator)
+            }
+        }
+    }
+
+    private func horizontalPass(source: UprightPixels, y: Int, weights: UnsafePointer<Float>,
+                                into out: UnsafeMutablePointer<Float>) {
+        let row = source.base + source.start + (y - source.originY) * source.yStep
+        let step = source.xStep
+        for outX in 0..<columns.firstSource.count {
+            var pixel = row + (columns.firstSource[outX] - source.originX) * step
+            let tapWeights = weights + outX * columns.maxTaps
+            var r: Float = 0, g: Float = 0, b: Float = 0
+            for tap in 0..<columns.tapCounts[outX] {
+                let weight = tapWeights[tap]
+                r += weight * Float(pixel[0])
+                g += weight * Float(pixel[1])
+                b += weight * Float(pixel[2])
+                pixel += step
+            }
+            out[outX * 3] = roundToLevel(r)
+            out[outX * 3 + 1] = roundToLevel(g)
+            out[outX * 3 + 2] = roundToLevel(b)
+        }
+    }
+
+    @inline(__always)
+    private func roundToLevel(_ value: Float) -> Float {
+        min(max((value + 0.5).rounded(.down), 0), 255)
+    }
+}
