@@ -19,9 +19,14 @@ struct SeparableResampler {
         defer { accumulator.deallocate() }
 
         columns.weights.withUnsafeBufferPointer { weights in
-            for (index, y) in rowRange.enumerated() {
-                horizontalPass(source: source, y: y, weights: weights.baseAddress!,
-                               into: intermediate + index * rowFloats)
+            columns.firstSource.withUnsafeBufferPointer { firstSource in
+                columns.tapCounts.withUnsafeBufferPointer { tapCounts in
+                    for (index, y) in rowRange.enumerated() {
+                        horizontalPass(source: source, y: y, weights: weights.baseAddress!,
+                                       firstSource: firstSource, tapCounts: tapCounts,
+                                       into: intermediate + index * rowFloats)
+                    }
+                }
             }
         }
         rows.weights.withUnsafeBufferPointer { weights in
@@ -46,14 +51,16 @@ struct SeparableResampler {
     }
 
     private func horizontalPass(source: UprightPixels, y: Int, weights: UnsafePointer<Float>,
+                                firstSource: UnsafeBufferPointer<Int>, tapCounts: UnsafeBufferPointer<Int>,
                                 into out: UnsafeMutablePointer<Float>) {
         let row = source.base + source.start + (y - source.originY) * source.yStep
         let step = source.xStep
-        for outX in 0..<columns.firstSource.count {
-            var pixel = row + (columns.firstSource[outX] - source.originX) * step
-            let tapWeights = weights + outX * columns.maxTaps
+        let maxTaps = columns.maxTaps
+        for outX in 0..<firstSource.count {
+            var pixel = row + (firstSource[outX] - source.originX) * step
+            let tapWeights = weights + outX * maxTaps
             var r: Float = 0, g: Float = 0, b: Float = 0
-            for tap in 0..<columns.tapCounts[outX] {
+            for tap in 0..<tapCounts[outX] {
                 let weight = tapWeights[tap]
                 r += weight * Float(pixel[0])
                 g += weight * Float(pixel[1])
