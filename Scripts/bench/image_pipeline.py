@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Image pipeline benchmark: Fovea vs Pillow vs Pillow+draft, in one run.
+
+    Scripts/bench/image_pipeline.py [--iterations N] [IMAGE ...]
+
+All three produce the same ImageNet input (Resize 256, CenterCrop 224,
+normalise, float32 NCHW) from in-memory JPEG bytes, single-threaded:
+  - Fovea (default policy: DCT scaling only with >= 4x oversampling, i.e.
+    within 2/255 of Pillow) and Fovea "fast" (oversampling >= 2),
+  - Pillow: Image.open().convert('RGB').resize(BILINEAR), crop, NumPy normalise,
+  - Pillow+draft: the same after draft('RGB', (256, 256)).
+The Fovea harness is compiled with swiftc -O from Sources/FoveaImage and
+Scripts/bench/ImagePipelineBench.swift into .build/bench-image.
+Images default to ../shared/images/samoyed{,-640}.jpg (or $FOVEA_SHARED_DIR/images).
+"""
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+from PIL import Image
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MEAN = np.array([0.485, 0.456, 0.406], np.float32)
+STD = np.array([0.229, 0.224, 0.225], np.float32)
+
+
+def shared_images():
+    candidates = [os.path.join(ROOT, "..", "shared")]
+    if os.environ.get("FOVEA_SHARED_DIR"):
+        candidates.append(os.environ["FOVEA_SHARED_DIR"])
+    candidates.append(os.path.join(ROOT, "..", "..", "shared"))
+    for folder in candidates:
+        images = os.path.join(folder, "images")
+        if os.path.exists(os.path.join(images, "samoyed.jpg")):
+            return [os.path.normpath(os.path.join(images, n)) for n in ("samoyed.jpg", "samoyed-640.jpg")]
+    sys.exit("shared images not found; pass image paths explicitly")
+
+
+def build_harness():
+    work = os.path.join(ROOT, ".build", "bench-image")
+    os.makedirs(work, exist_ok=True)
+    codecs = os.path.join(ROOT, "Sources", "CImageCodecs")
+    modulemap = os.path.join(work, "module.modulemap")
+    with open(modulemap, "w") as f:
+        f.write(f'module CImageCodecs {{\n    header "{codecs}/include/CImageCodecs.h"\n    export *\n}}\n')
+    objects = []
+    for name in sorted(os.listdir(codecs)):
+        if name.endswith(".c"):
+            target = os.path.join(work, name[:-2] + ".o")
+            subprocess.run(["clang", "-O2", "-I", os.path.join(codecs, "include"), "-c",
+                            os.path.join(codecs, name), "-o", target], check=True)
+            objects.append(target)
+    sources = [os.path.join(d, f) for d, _, files in os.walk(os.path.join(ROOT, "Sources", "FoveaImage"))
+               for f in files if f.endswith(".swift")]
+    binary = os.path.join(work, "image-pipeline-bench")
+    subprocess.run(["swiftc", "-O", "-wmo", "-parse-as-library", "-module-name", "FoveaImage",
+                    "-Xcc", f"-fmodule-map-file={modulemap}", *sources,
+                    os.path.join(ROOT, "Scripts", "bench", "ImagePipelineBench.swift"),
+                    *objects, "-ljpeg", "-lpng16", "-o", binary], check=True)
+    return binary
+
+
+def fovea(binary, iterations, oversampling, paths):
+    output = subprocess.run([binary, str(iterations), str(oversampling), *paths],
+                            check=True, capture_output=True, text=True).stdout
+    return {row["file"]: row for row in map(json.loads, output.splitlines())}
+
+
+def pillow(data, draft):
+    image = Image.open(io.BytesIO(data))
+    if draft:
+        image.draft("RGB", (256, 256))
+    image = image.convert("RGB")
+    width, height = image.size
+    size = (256, int(256 * height / width)) if width <= height else (int(256 * width / height), 256)
+    image = image.resize(size, Image.BILINEAR)
+    left, top = int(round((size[0] - 224) / 2.0)), int(round((size[1] - 224) / 2.0))
+    array = np.asarray(image.crop((left, top, left + 224, top + 224)), dtype=np.float32) / 255
+    return np.ascontiguousarray(((array - MEAN) / STD).transpose(2, 0, 1))
+
+
+def time_pillow(data, draft, iterations):
+    for _ in range(5):
+        pillow(data, draft)
+    samples = []
+    for _ in range(iterations):
+        start = time.perf_counter()
+        pillow(data, draft)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), min(samples)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--iterations", type=int, default=50)
+    parser.add_argument("images", nargs="*")
+    args = parser.parse_args()
+    paths = [os.path.abspath(p) for p in args.images] or shared_images()
+
+    binary = build_harness()
+    accurate = fovea(binary, args.iterations, 4, paths)
+    fast = fovea(binary, args.iterations, 2, paths)
+    print(f"median (min) ms per image, {args.iterations} iterations, single thread")
+    for path in paths:
+        with open(path, "rb") as f:
+            data = f.read()
+        plain = time_pillow(data, False, args.iterations)
+        drafted = time_pillow(data, True, args.iterations)
+        a, q = accurate[path], fast[path]
+        with Image.open(path) as image:
+            print(f"\n{os.path.basename(path)} {image.size[0]}x{image.size[1]}")
+        print(f"  Pillow              {plain[0]:7.2f} ({plain[1]:.2f})")
+        print(f"  Pillow+draft        {drafted[0]:7.2f} ({drafted[1]:.2f})")
+        for label, row in (("Fovea default", a), ("Fovea fast (2x)", q)):
+            print(f"  {label:<19} {row['median_ms']:7.2f} ({row['min_ms']:.2f})  DCT {row['dct_scale_eighths']}/8  "
+                  f"{plain[0] / row['median_ms']:.2f}x Pillow, {drafted[0] / row['median_ms']:.2f}x Pillow+draft")
+
+
+if __name__ == "__main__":
+    main()

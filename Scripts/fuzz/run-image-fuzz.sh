@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Bounded libFuzzer run over FoveaImage's JPEG/PNG decoding path.
+#
+#   Scripts/fuzz/run-image-fuzz.sh [seconds]      (default 120)
+#
+# Builds the fuzz target with clang/swiftc from the Swift toolchain
+# (-sanitize=fuzzer,address), seeds it with small images of every decoder
+# branch, runs for the given time and records executions and crashes in
+# .build/fuzz-image/last-run.txt. Crash inputs land in .build/fuzz-image/artifacts.
+# Exits non-zero when the fuzzer found a crash, leak or timeout.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+seconds="${1:-120}"
+work="$root/.build/fuzz-image"
+mkdir -p "$work/objects" "$work/corpus" "$work/artifacts" "$work/module"
+
+codecs="$root/Sources/CImageCodecs"
+cat > "$work/module/module.modulemap" <<MAP
+module CImageCodecs {
+    header "$codecs/include/CImageCodecs.h"
+    link "jpeg"
+    link "png16"
+    export *
+}
+MAP
+
+for source in "$codecs"/*.c; do
+    clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$codecs/include" \
+        -c "$source" -o "$work/objects/$(basename "${source%.c}").o"
+done
+
+# The gold linker warns about every ASan helper symbol; keep that noise in a log.
+if ! swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name FoveaImage \
+    -Xcc -fmodule-map-file="$work/module/module.modulemap" \
+    $(find "$root/Sources/FoveaImage" -name '*.swift') "$root/Scripts/fuzz/ImageDecoderFuzzTarget.swift" \
+    "$work"/objects/*.o -ljpeg -lpng16 -o "$work/image-decoder-fuzzer" >"$work/build.log" 2>&1; then
+    grep -v "Cannot export local symbol" "$work/build.log" >&2
+    exit 1
+fi
+
+python="${FOVEA_PYTHON:-$root/.build/venv/bin/python}"
+if [[ -x "$python" ]]; then
+    "$python" "$root/Scripts/fuzz/make_image_seeds.py" "$work/seeds"
+else
+    echo "note: $python missing (run make test once); fuzzing without seed images" >&2
+    mkdir -p "$work/seeds"
+fi
+
+log="$work/fuzzer.log"
+set +e
+"$work/image-decoder-fuzzer" "$work/corpus" "$work/seeds" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -artifact_prefix="$work/artifacts/" -print_final_stats=1 >"$log" 2>&1
+status=$?
+set -e
+
+executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+crashes=$(find "$work/artifacts" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "seconds: $seconds"
+    echo "executions: $executions"
+    echo "corpus_files: $(find "$work/corpus" -type f | wc -l)"
+    echo "crash_artifacts: $crashes"
+    echo "fuzzer_exit_status: $status"
+} | tee "$work/last-run.txt"
+[[ $status -eq 0 && $crashes -eq 0 ]]

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Heap pixels for one decode, freed when the last reference goes.
+///
+/// Rows are `stride` bytes apart; after `JPEGDecoder`/`PNGDecoder` finish,
+/// pixels are always packed 8-bit RGB at the start of each row.
+final class PixelBuffer {
+    let pixels: UnsafeMutablePointer<UInt8>
+    let width: Int
+    let height: Int
+    let stride: Int
+
+    /// Returns nil when the allocation cannot be satisfied, so a huge but
+    /// within-limits image becomes an error response rather than a crash.
+    init?(width: Int, height: Int, bytesPerPixel: Int) {
+        let (stride, overflow1) = width.multipliedReportingOverflow(by: bytesPerPixel)
+        let (count, overflow2) = stride.multipliedReportingOverflow(by: height)
+        guard !overflow1, !overflow2, count > 0, let memory = malloc(count) else { return nil }
+        pixels = memory.bindMemory(to: UInt8.self, capacity: count)
+        self.width = width
+        self.height = height
+        self.stride = stride
+    }
+
+    deinit { free(pixels) }
+
+    /// Packs 4-byte pixels to 3-byte ones in place, row by row. Writing never
+    /// overtakes reading because the output is narrower than the input.
+    func pack(fromFourChannels convert: (UInt8, UInt8, UInt8, UInt8) -> (UInt8, UInt8, UInt8)) {
+        for y in 0..<height {
+            let row = pixels + y * stride
+            for x in 0..<width {
+                let source = row + x * 4
+                let (r, g, b) = convert(source[0], source[1], source[2], source[3])
+                let target = row + x * 3
+                target[0] = r
+                target[1] = g
+                target[2] = b
+            }
+        }
+    }
+}
+
+/// Rounded a·b/255 in integers, the way Pillow's colour conversions compute it.
+@inline(__always)
+func multiplyDivide255(_ a: Int, _ b: Int) -> Int {
+    let t = a * b + 128
+    return (t + (t >> 8)) >> 8
+}
