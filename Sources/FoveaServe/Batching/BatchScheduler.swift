@@ -11,6 +11,7 @@ import Foundation
 public final class BatchScheduler: @unchecked Sendable {
     public let settings: BatchingSettings
     public let inputElementCount: Int
+    private let observer: (any BatchObserver)?
 
     private let clock = ContinuousClock()
     private let timerQueue = DispatchQueue(label: "fovea.batching.delay")
@@ -40,13 +41,14 @@ public final class BatchScheduler: @unchecked Sendable {
         }
     }
 
-    public init(settings: BatchingSettings, executors: [any BatchExecutor]) {
+    public init(settings: BatchingSettings, executors: [any BatchExecutor], observer: (any BatchObserver)? = nil) {
         precondition(!executors.isEmpty, "a model needs at least one instance")
         let elements = executors[0].inputElementCount
         precondition(executors.allSatisfy { $0.inputElementCount == elements },
                      "all instances of a model share one input shape")
         self.settings = settings
         self.inputElementCount = elements
+        self.observer = observer
         self.idle = executors.enumerated().map { Worker(executor: $1, index: $0) }
     }
 
@@ -236,6 +238,8 @@ public final class BatchScheduler: @unchecked Sendable {
             return
         }
         let inference = clock.now - startedAt
+        observer?.batchCompleted(size: live.count, inference: inference,
+                                 queueWaits: live.map { startedAt - $0.readyAt })
         for (item, scores) in zip(live, rows) {
             item.continuation.resume(returning: BatchItemResult(
                 scores: scores, batchSize: live.count,

@@ -17,7 +17,8 @@ public struct ConfigurationLoader: Sendable {
         } catch {
             throw .unreadable(file: path, reason: (error as NSError).localizedDescription)
         }
-        var configuration = try decode(text, file: path)
+        let directory = (path as NSString).deletingLastPathComponent
+        var configuration = try decode(text, file: path).resolvingPaths(against: directory.isEmpty ? "." : directory)
         try applyEnvironment(to: &configuration)
         return configuration
     }

@@ -1,0 +1,10 @@
+/// Records a model's batches into the service metrics.
+struct ModelMetrics: BatchObserver {
+    let model: String
+    let metrics: ServiceMetrics
+
+    func batchCompleted(size: Int, inference: Duration, queueWaits: [Duration]) {
+        metrics.batchRan(model: model, size: size, duration: inference)
+        for wait in queueWaits { metrics.queueWaited(model: model, duration: wait) }
+    }
+}

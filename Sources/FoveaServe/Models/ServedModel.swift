@@ -1,0 +1,52 @@
+import FoveaEngine
+import FoveaImage
+import Foundation
+
+/// A model ready to serve: its engine instances behind a batch scheduler, the
+/// preprocessing that feeds them and the labels that name their outputs.
+///
+/// Requests hold a reference for their whole life, so a model removed from
+/// the pool finishes what it accepted before it is released.
+public final class ServedModel: Sendable {
+    public let settings: ModelSettings
+    public let labels: Labels
+    public let metadata: ModelMetadata
+    public let normalization: ScoreNormalization
+    let preprocessor: ImagePreprocessor
+    let scheduler: BatchScheduler
+
+    init(settings: ModelSettings, labels: Labels, metadata: ModelMetadata, normalization: ScoreNormalization,
+         preprocessor: ImagePreprocessor, scheduler: BatchScheduler) {
+        self.settings = settings
+        self.labels = labels
+        self.metadata = metadata
+        self.normalization = normalization
+        self.preprocessor = preprocessor
+        self.scheduler = scheduler
+    }
+
+    public var name: String { settings.name }
+
+    /// Decodes `image` straight into a batch slot, waits for its batch and
+    /// ranks the result.
+    public func classify(_ image: some ContiguousBytes & Sendable, topK: Int? = nil) async throws -> Classification {
+        let clock = ContinuousClock()
+        var decode = Duration.zero
+        let result = try await scheduler.submit { slot in
+            let start = clock.now
+            _ = try preprocessor.process(image, into: slot)
+            decode = clock.now - start
+        }
+        let scores = normalization.apply(to: result.scores)
+        return Classification(
+            model: name,
+            predictions: topPredictions(scores, k: topK ?? settings.topK, labels: labels),
+            batchSize: result.batchSize, decode: decode, queue: result.queueWait, inference: result.inference)
+    }
+
+    /// Requests admitted and not yet running.
+    public var queueDepth: Int { scheduler.queueDepth }
+
+    /// Stops admitting requests and waits for the admitted ones.
+    public func drain() async { await scheduler.drain() }
+}
