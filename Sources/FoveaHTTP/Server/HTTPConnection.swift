@@ -506,7 +506,7 @@ final class HTTPConnection<Transport: ConnectionTransport>: ManagedConnection, @
     /// The descriptor is closed only after both sources are cancelled, so no
     /// source can ever watch a recycled descriptor number.
     private func release() {
-        transport.close()
         context.registry.remove(self)
+        transport.close()
     }
 }
