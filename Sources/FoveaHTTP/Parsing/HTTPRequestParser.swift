@@ -138,6 +138,8 @@ public struct HTTPRequestParser: Sendable {
     // MARK: Head
 
     private mutating func parseHead() throws(HTTPParseError) -> HTTPRequestHead? {
+        // Body decoding advances `readIndex` without touching the head scan position.
+        scanIndex = max(scanIndex, readIndex)
         // RFC 9112 §2.2: ignore empty lines received before a request line.
         while readIndex < buffer.count, buffer[readIndex] == ASCII.carriageReturn || buffer[readIndex] == ASCII.lineFeed {
             if buffer[readIndex] == ASCII.carriageReturn {
@@ -147,16 +149,13 @@ public struct HTTPRequestParser: Sendable {
             } else {
                 readIndex += 1
             }
-            scanIndex = max(scanIndex, readIndex)
+            scanIndex = readIndex
         }
         guard let headEnd = findHeadEnd() else {
-            if bufferedByteCount > maxHeaderBytes {
-                let hasRequestLine = buffer[readIndex...].contains(ASCII.lineFeed)
-                throw hasRequestLine ? .headerTooLarge(limit: maxHeaderBytes) : .requestLineTooLong(limit: maxHeaderBytes)
-            }
+            if bufferedByteCount > maxHeaderBytes { throw headSectionTooLargeError() }
             return nil
         }
-        guard headEnd - readIndex <= maxHeaderBytes else { throw .headerTooLarge(limit: maxHeaderBytes) }
+        guard headEnd - readIndex <= maxHeaderBytes else { throw headSectionTooLargeError() }
         let head = try parseHeadSection(buffer[readIndex..<headEnd])
         readIndex = headEnd
         scanIndex = headEnd
@@ -166,6 +165,14 @@ public struct HTTPRequestParser: Sendable {
         case .chunked: state = .chunkSize
         }
         return head
+    }
+
+    /// 414 when the request line alone is over the limit (the URL is what
+    /// the client must shorten), 431 otherwise.
+    private func headSectionTooLargeError() -> HTTPParseError {
+        let lineEnd = buffer[readIndex...].firstIndex(of: ASCII.lineFeed) ?? buffer.count
+        return lineEnd - readIndex > maxHeaderBytes
+            ? .requestLineTooLong(limit: maxHeaderBytes) : .headerTooLarge(limit: maxHeaderBytes)
     }
 
     /// Index just past the empty line that ends the header section, if it has arrived.
@@ -386,11 +393,11 @@ public struct HTTPRequestParser: Sendable {
     private mutating func compact() {
         if readIndex == buffer.count {
             buffer.removeAll(keepingCapacity: buffer.capacity <= 64 * 1024)
-            scanIndex -= readIndex
+            scanIndex = max(scanIndex - readIndex, 0)
             readIndex = 0
         } else if readIndex > 32 * 1024 && readIndex > buffer.count / 2 {
             buffer.removeFirst(readIndex)
-            scanIndex -= readIndex
+            scanIndex = max(scanIndex - readIndex, 0)
             readIndex = 0
         }
     }

@@ -66,6 +66,10 @@ final class HTTPConnection<Transport: ConnectionTransport>: ManagedConnection, @
     private var processing = false
     private var inputClosed = false
     private var closeAfterFlush = false
+    /// Set when we give up on a request mid-stream (parse error, timeout):
+    /// unread request bytes are likely, and closing with unread input would
+    /// reset the connection and could destroy our error response in transit.
+    private var lingerOnClose = false
     private var draining = false
     /// TLS may need the socket to become writable before it can read (and
     /// the reverse); these remember which operation is parked.
@@ -305,6 +309,7 @@ final class HTTPConnection<Transport: ConnectionTransport>: ManagedConnection, @
         )
         logAccess(exchange, status: response.status, bytes: bytes, now: now)
         closeAfterFlush = true
+        lingerOnClose = true
     }
 
     private func logAccess(_ exchange: Exchange, status: HTTPStatus, bytes: Int, now: UInt64) {
@@ -386,7 +391,7 @@ final class HTTPConnection<Transport: ConnectionTransport>: ManagedConnection, @
         let outputDrained = outputOffset == output.count
         if outputDrained && !inFlight {
             if closeAfterFlush || (draining && parser.isIdle) {
-                if inputClosed { close() } else { beginLinger() }
+                if lingerOnClose && !inputClosed && !draining { beginLinger() } else { close() }
                 return
             }
             if inputClosed {
@@ -501,7 +506,7 @@ final class HTTPConnection<Transport: ConnectionTransport>: ManagedConnection, @
     /// The descriptor is closed only after both sources are cancelled, so no
     /// source can ever watch a recycled descriptor number.
     private func release() {
-        transport.close()
         context.registry.remove(self)
+        transport.close()
     }
 }

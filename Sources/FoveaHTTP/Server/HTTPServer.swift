@@ -46,6 +46,9 @@ public final class HTTPServer: Sendable {
         try state.withLock { state throws(HTTPServerError) in
             guard case .idle = state.lifecycle else { throw .alreadyStarted }
             signal(SIGPIPE, SIG_IGN)
+            let tls = try configuration.tls.map { (files) throws(HTTPServerError) in
+                try TLSContext(certificateChainPath: files.certificateChainPath, privateKeyPath: files.privateKeyPath)
+            }
             let socket = try ListeningSocket.bind(
                 host: configuration.host,
                 port: configuration.port,
@@ -56,7 +59,7 @@ public final class HTTPServer: Sendable {
                 accept: DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: acceptQueue),
                 sweep: DispatchSource.makeTimerSource(queue: acceptQueue)
             )
-            sources.accept.setEventHandler { [self] in acceptPending(listener: descriptor, sources: sources) }
+            sources.accept.setEventHandler { [self] in acceptPending(listener: descriptor, sources: sources, tls: tls) }
             sources.accept.setCancelHandler { Glibc.close(descriptor) }
             let interval = sweepInterval()
             sources.sweep.schedule(deadline: .now() + .nanoseconds(Int(interval)), repeating: .nanoseconds(Int(interval)),
@@ -70,6 +73,7 @@ public final class HTTPServer: Sendable {
         }
         logger.info("HTTP server listening", metadata: [
             "host": "\(configuration.host)", "port": "\(port ?? configuration.port)",
+            "tls": "\(configuration.tls != nil)",
         ])
     }
 
@@ -117,7 +121,7 @@ public final class HTTPServer: Sendable {
 
     // MARK: Accepting
 
-    private func acceptPending(listener: Int32, sources: ServerSources) {
+    private func acceptPending(listener: Int32, sources: ServerSources, tls: TLSContext?) {
         while true {
             var address = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -152,15 +156,23 @@ public final class HTTPServer: Sendable {
                 continue
             }
             let remote = SocketAddress.describe(address).map { "\($0.host):\($0.port)" }
-            let connection = HTTPConnection(
-                transport: PlainSocketTransport(fileDescriptor: descriptor),
-                remoteAddress: remote,
-                context: context,
-                targetQueue: connectionQueue
-            )
-            registry.add(connection)
-            connection.start()
+            if let tls {
+                guard let transport = tls.makeTransport(fileDescriptor: descriptor) else {
+                    logger.error("Cannot create a TLS session", metadata: ["error": "\(TLSContext.drainErrors())"])
+                    Glibc.close(descriptor)
+                    continue
+                }
+                serve(HTTPConnection(transport: transport, remoteAddress: remote, context: context, targetQueue: connectionQueue))
+            } else {
+                let transport = PlainSocketTransport(fileDescriptor: descriptor)
+                serve(HTTPConnection(transport: transport, remoteAddress: remote, context: context, targetQueue: connectionQueue))
+            }
         }
+    }
+
+    private func serve<Transport>(_ connection: HTTPConnection<Transport>) {
+        registry.add(connection)
+        connection.start()
     }
 
     /// Answers a connection over the limit with a `503` without allocating any

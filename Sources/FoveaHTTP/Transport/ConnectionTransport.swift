@@ -15,7 +15,7 @@ enum SocketReadiness {
 
 /// The byte stream under one HTTP connection: the plain socket or TLS on top
 /// of it. Implementations are used only from their connection's queue.
-protocol ConnectionTransport: AnyObject {
+protocol ConnectionTransport: AnyObject, SendableMetatype {
     var fileDescriptor: Int32 { get }
     /// Whether decrypted input is waiting inside the transport, which the
     /// socket's readiness cannot reveal.
