@@ -1,0 +1,139 @@
+import Foundation
+import FoveaHTTP
+
+/// `POST /classify`: an image as the raw body, or one or more `image` parts of
+/// a `multipart/form-data` body; `?model=` picks a model, `?top_k=` the number
+/// of predictions.
+struct ClassifyRoute {
+    let pool: ModelPool
+    /// Upper bound on `top_k`, far above any real label set, so a client
+    /// cannot make us build a huge response.
+    static let maxTopK = 1000
+    /// Raw bodies are sniffed, not trusted, but a declared type that cannot be
+    /// an image is refused outright (a JSON or form body sent by mistake).
+    static let acceptedRawTypes: Set<String> = ["image/jpeg", "image/jpg", "image/pjpeg", "image/png", "application/octet-stream"]
+
+    func register(on router: inout Router) {
+        router.post("/classify") { request in try await classify(request) }
+    }
+
+    func classify(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let topK = try Self.topK(from: request)
+        let model: ServedModel
+        do {
+            model = try pool.model(named: request.queryParameters["model"])
+        } catch {
+            throw ErrorResponses.httpError(for: error)
+        }
+        let images = try Self.images(in: request)
+
+        if images.count == 1 {
+            let result: Classification
+            do {
+                result = try await model.classify(images[0], topK: topK)
+            } catch {
+                throw ErrorResponses.httpError(for: error)
+            }
+            let total = clock.now - start
+            var response = try HTTPResponse.json(Self.body(result, total: total), encoder: Self.encoder)
+            response.headers.add(name: "Server-Timing", value: Self.serverTiming(result, total: total))
+            return response
+        }
+
+        let outcomes = await withTaskGroup(of: (Int, Result<Classification, any Error>).self) { group in
+            for (index, image) in images.enumerated() {
+                group.addTask {
+                    do {
+                        return (index, .success(try await model.classify(image, topK: topK)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var outcomes = [Result<Classification, any Error>?](repeating: nil, count: images.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes.map { $0! }
+        }
+        let total = clock.now - start
+        let failures = outcomes.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+        if failures.count == outcomes.count {
+            // Nothing succeeded: answer with the first image's error status.
+            throw ErrorResponses.httpError(for: failures[0])
+        }
+        let entries = outcomes.map { outcome -> MultiClassificationResponse.Entry in
+            switch outcome {
+            case .success(let result):
+                return .classified(Self.body(result, total: total))
+            case .failure(let error):
+                let http = ErrorResponses.httpError(for: error)
+                return .failed(code: http.code, message: http.message, status: http.status.code)
+            }
+        }
+        return try HTTPResponse.json(
+            MultiClassificationResponse(model: model.name, results: entries, timingMs: .init(total: total.roundedMilliseconds)),
+            encoder: Self.encoder)
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static func body(_ result: Classification, total: Duration) -> ClassificationResponse {
+        ClassificationResponse(
+            model: result.model, predictions: result.predictions, batchSize: result.batchSize,
+            timingMs: .init(decode: result.decode.roundedMilliseconds, queue: result.queue.roundedMilliseconds,
+                            inference: result.inference.roundedMilliseconds, total: total.roundedMilliseconds))
+    }
+
+    private static func serverTiming(_ result: Classification, total: Duration) -> String {
+        [("decode", result.decode), ("queue", result.queue), ("inference", result.inference), ("total", total)]
+            .map { "\($0.0);dur=\($0.1.roundedMilliseconds)" }
+            .joined(separator: ", ")
+    }
+
+    private static func topK(from request: HTTPRequest) throws -> Int? {
+        guard let raw = request.queryParameters["top_k"] else { return nil }
+        guard let value = Int(raw), (1...maxTopK).contains(value) else {
+            throw HTTPError(.badRequest, code: "invalid_top_k",
+                            message: "top_k must be an integer between 1 and \(maxTopK), got '\(raw)'.")
+        }
+        return value
+    }
+
+    /// The images of a request, without copying the body.
+    private static func images(in request: HTTPRequest) throws -> [ArraySlice<UInt8>] {
+        let contentType = request.headers["Content-Type"]
+        let mediaType = contentType.map {
+            $0.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        if mediaType == "multipart/form-data" {
+            let form: MultipartFormData
+            do {
+                form = try MultipartFormData(request: request)
+            } catch {
+                throw ErrorResponses.httpError(for: error)
+            }
+            let images = form.parts.filter { $0.name == "image" }.map(\.body)
+            guard !images.isEmpty else {
+                throw HTTPError(.badRequest, code: "missing_image",
+                                message: "The multipart body has no part named 'image'; send the file as form field 'image'.")
+            }
+            return images
+        }
+        if let mediaType, !mediaType.isEmpty, !acceptedRawTypes.contains(mediaType) {
+            throw HTTPError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                message: "Content-Type '\(mediaType)' is not accepted; send image/jpeg, image/png, "
+                    + "application/octet-stream or multipart/form-data with an 'image' part.")
+        }
+        guard !request.body.isEmpty else {
+            throw HTTPError(.badRequest, code: "empty_image",
+                            message: "The request body is empty; send the JPEG or PNG file contents as the body.")
+        }
+        return [request.body[...]]
+    }
+}
