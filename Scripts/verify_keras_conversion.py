@@ -104,8 +104,10 @@ def check_onnx_only(onnx_path: Path, labels_path: Path, image_path: Path) -> str
 def import_keras():
     """Keras on the JAX backend, or Skipped when either is missing."""
     os.environ.setdefault("KERAS_BACKEND", "jax")
+    # Checked up front: without JAX, Keras only fails later with a less clear message.
+    if importlib.util.find_spec("jax") is None:
+        raise Skipped("keras not installed", "JAX is missing; pip install -r Scripts/requirements-tooling.txt")
     try:
-        import jax  # noqa: F401  (Keras would fail later with a less clear message)
         import keras
     except ImportError as error:
         raise Skipped("keras not installed", f"{error}; pip install -r Scripts/requirements-tooling.txt") from error
