@@ -185,13 +185,6 @@ def onnx_shape(shape: tuple, tensor: str) -> list:
     return [BATCH_DIM if i == 0 else (d if d is not None else f"{tensor}_dim{i}") for i, d in enumerate(shape)]
 
 
-def stored_shape(shape: tuple) -> tuple:
-    """The order in which a tensor of Keras shape `shape` is stored in the graph."""
-    if len(shape) == 4:
-        return (shape[0], shape[3], shape[1], shape[2])
-    return shape
-
-
 def channel_axis(axis: int, rank: int) -> int:
     """The graph axis holding Keras axis `axis` of a rank-`rank` tensor."""
     axis = axis + rank if axis < 0 else axis

@@ -104,8 +104,10 @@ def check_onnx_only(onnx_path: Path, labels_path: Path, image_path: Path) -> str
 def import_keras():
     """Keras on the JAX backend, or Skipped when either is missing."""
     os.environ.setdefault("KERAS_BACKEND", "jax")
+    # Checked up front: without JAX, Keras only fails later with a less clear message.
+    if importlib.util.find_spec("jax") is None:
+        raise Skipped("keras not installed", "JAX is missing; pip install -r Scripts/requirements-tooling.txt")
     try:
-        import jax  # noqa: F401  (Keras would fail later with a less clear message)
         import keras
     except ImportError as error:
         raise Skipped("keras not installed", f"{error}; pip install -r Scripts/requirements-tooling.txt") from error
@@ -179,8 +181,19 @@ def coverage_model(keras):
     features = layers.BatchNormalization(name="hidden_bn")(features)
     grid = layers.Reshape((2, 3, 4), name="to_grid")(features)
     grid = layers.Conv2D(4, 2, padding="same", name="grid_conv")(grid)
+    grid = layers.Softmax(name="channel_softmax")(grid)
     grid = layers.GlobalMaxPooling2D(name="grid_pool")(grid)
     features = layers.Concatenate(name="join")([features, grid])
+    selu = layers.Dense(16, activation="selu", name="selu_branch")(features)
+    softplus = layers.Dense(16, activation="softplus", name="softplus_branch")(features)
+    hard_silu = layers.Activation("hard_silu", name="hard_silu")(selu)
+    leaky = layers.Activation("leaky_relu", name="leaky_activation")(softplus)
+    features = layers.Average(name="average")([
+        layers.Subtract(name="subtract")([selu, softplus]),
+        layers.Maximum(name="maximum")([hard_silu, leaky]),
+        layers.Minimum(name="minimum")([selu, leaky]),
+    ])
+    features = layers.ELU(alpha=0.5, name="elu")(features)
     features = layers.Dropout(0.5, name="dropout")(features)
     # Raw scores (no softmax) keep the comparison sensitive: random weights
     # give nearly uniform probabilities that would hide small errors.
