@@ -21,12 +21,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "TCP port (overrides server.port).")
     var port: Int?
 
+    @Option(name: .customLong("model"),
+            help: ArgumentHelp("Add a model (ImageNet preprocessing); repeatable. The first one is active unless the configuration names one.",
+                               valueName: "NAME=PATH[,labels=FILE]"))
+    var models: [ModelOption] = []
+
+    @Option(name: .long, help: "The only directory the admin API may load models from (overrides model_dir).")
+    var modelDir: String?
+
+    @Option(name: .long, help: "Cores for inference (overrides server.threads).")
+    var threads: Int?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
         if let port, !(0...65535).contains(port) {
             throw ValidationError("--port must be between 0 and 65535, got \(port)")
+        }
+        if let threads, threads < 1 {
+            throw ValidationError("--threads must be at least 1, got \(threads)")
         }
     }
 
@@ -40,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let host { configuration.server.host = host }
         if let port { configuration.server.port = port }
+        if let modelDir { configuration.modelDirectory = modelDir }
+        if let threads { configuration.server.threads = threads }
+        for model in models { model.apply(to: &configuration) }
 
         let logger = makeLogger(label: "fovea", level: logLevel)
         let service = FoveaService(configuration: configuration, logger: logger)

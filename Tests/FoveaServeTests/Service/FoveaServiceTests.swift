@@ -4,17 +4,17 @@ import XCTest
 @testable import FoveaServe
 
 final class FoveaServiceTests: XCTestCase {
-    private func startService() throws -> FoveaService {
+    private func startService() async throws -> FoveaService {
         var configuration = ServiceConfiguration()
         configuration.server.host = "127.0.0.1"
         configuration.server.port = 0
         let service = FoveaService(configuration: configuration, logger: Logger(label: "test"))
-        try service.start()
+        try await service.start()
         return service
     }
 
     func testHealthAndReadinessOverHTTP() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = try XCTUnwrap(service.port)
         let health = try curl("http://127.0.0.1:\(port)/healthz")
         XCTAssertEqual(health.status, 200)
@@ -32,7 +32,7 @@ final class FoveaServiceTests: XCTestCase {
     }
 
     func testMetricsCountRequestsByRoutePattern() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = try XCTUnwrap(service.port)
         _ = try curl("http://127.0.0.1:\(port)/healthz")
         _ = try curl("http://127.0.0.1:\(port)/no-such-path")
