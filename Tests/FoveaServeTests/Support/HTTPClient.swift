@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// A response as seen by a real HTTP client (curl), for over-the-wire tests.
-struct CurlResponse {
+struct CurlResponse: Sendable {
     var status: Int
     var headers: [String: String]
     var body: String
