@@ -33,3 +33,9 @@ python-env: test-deps
 
 clean:
 	rm -rf .build
+
+## lint: validate Dockerfile, Kubernetes manifests, Prometheus config/rules and
+## the Grafana dashboard offline (tools go to .build/lint-venv)
+.PHONY: lint
+lint:
+	@Scripts/lint.sh
