@@ -30,6 +30,8 @@ public enum MetricCatalogue {
         name: "fovea_images_total", help: "Images classified, by model.")
     public static let queueDepth = Entry(
         name: "fovea_queue_depth", help: "Requests admitted to a model's queue and not yet running, by model.")
+    public static let queueCapacity = Entry(
+        name: "fovea_queue_capacity", help: "Configured queue capacity (queue_capacity), by model; 503s start at this depth.")
     public static let inflightRequests = Entry(
         name: "fovea_inflight_requests", help: "HTTP requests being processed right now.")
     public static let modelInfo = Entry(
@@ -51,7 +53,7 @@ public enum MetricCatalogue {
         name: "process_start_time_seconds", help: "Start time of the process since the Unix epoch, in seconds.")
 
     public static let all: [Entry] = [
-        requests, requestDuration, queueWait, inferenceDuration, batchSize, images, queueDepth,
+        requests, requestDuration, queueWait, inferenceDuration, batchSize, images, queueDepth, queueCapacity,
         inflightRequests, modelInfo, modelSwaps,
         residentMemory, virtualMemory, cpuSeconds, openFileDescriptors, maxFileDescriptors, startTime,
     ]

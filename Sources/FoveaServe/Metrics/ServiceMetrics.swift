@@ -43,9 +43,13 @@ public struct ServiceMetrics: Sendable {
             .recordInterval(duration)
     }
 
-    public func queueDepth(model: String, depth: Int) {
+    /// Depth and capacity side by side, so alerts and dashboards can show
+    /// saturation without knowing each model's configuration.
+    public func queue(model: String, depth: Int, capacity: Int) {
         Gauge(label: MetricCatalogue.queueDepth.name, dimensions: [("model", model)], factory: factory)
             .record(depth)
+        Gauge(label: MetricCatalogue.queueCapacity.name, dimensions: [("model", model)], factory: factory)
+            .record(capacity)
     }
 
     /// Publishes which models are loaded and which is active. Series of models

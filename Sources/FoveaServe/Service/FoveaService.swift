@@ -31,7 +31,10 @@ public final class FoveaService: Sendable {
             registry: metricsFactory.registry,
             processSampler: ProcessMetricsSampler(factory: metricsFactory),
             beforeScrape: {
-                for model in pool.models { metrics.queueDepth(model: model.name, depth: model.queueDepth) }
+                for model in pool.models {
+                    metrics.queue(model: model.name, depth: model.queueDepth,
+                                  capacity: model.settings.batching.queueCapacity)
+                }
             }
         ).register(on: &router)
         ModelsRoute(pool: pool).register(on: &router)

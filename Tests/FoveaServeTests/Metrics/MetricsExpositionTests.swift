@@ -19,7 +19,7 @@ final class MetricsExpositionTests: XCTestCase {
             metrics.requestStarted()
             metrics.batchRan(model: "dogs", size: 3, duration: .milliseconds(7))
             metrics.queueWaited(model: "dogs", duration: .microseconds(800))
-            metrics.queueDepth(model: "dogs", depth: 2)
+            metrics.queue(model: "dogs", depth: 2, capacity: 64)
             metrics.modelsChanged(from: [:], to: ["dogs": true, "cats": false])
             metrics.modelSwapped()
             sampler.sample()
