@@ -62,35 +62,9 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private static func describe(_ error: DecodingError, file: String) -> ConfigurationError {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            let keys = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return keys.isEmpty ? "(top level)" : keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
-        }
-        switch error {
-        case .typeMismatch(let type, let context):
-            return .invalidValue(file: file, key: path(context.codingPath),
-                                 reason: "expected \(Self.typeName(type))")
-        case .valueNotFound(let type, let context):
-            return .invalidValue(file: file, key: path(context.codingPath),
-                                 reason: "expected \(Self.typeName(type)), found nothing")
-        case .keyNotFound(let key, let context):
-            return .invalidValue(file: file, key: path(context.codingPath + [key]),
-                                 reason: "required key is missing")
-        case .dataCorrupted(let context):
-            return .invalidValue(file: file, key: path(context.codingPath),
-                                 reason: context.debugDescription)
-        @unknown default:
+        guard let (key, reason) = error.keyAndReason else {
             return .invalidYAML(file: file, reason: String(describing: error))
         }
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is Int.Type: "an integer"
-        case is Double.Type: "a number"
-        case is String.Type: "a string"
-        case is Bool.Type: "true or false"
-        default: "a value of type \(type)"
-        }
+        return .invalidValue(file: file, key: key, reason: reason)
     }
 }

@@ -4,7 +4,8 @@ import FoveaImage
 struct ModelDescription: Encodable {
     var name: String
     var active: Bool
-    var path: String
+    /// Only the admin API shows where a model lives on the server's disk.
+    var path: String?
     var input: Signature
     var output: Signature
     var labels: Int
@@ -28,11 +29,11 @@ struct ModelDescription: Encodable {
         var timeout_ms: Double
     }
 
-    init(_ model: ServedModel, active: Bool) {
+    init(_ model: ServedModel, active: Bool, showPath: Bool = false) {
         let settings = model.settings
         name = model.name
         self.active = active
-        path = settings.path
+        path = showPath ? settings.path : nil
         input = Signature(name: model.metadata.inputs.first?.name ?? "", shape: model.metadata.inputs.first?.shape ?? [])
         output = Signature(name: model.metadata.outputs.first?.name ?? "", shape: model.metadata.outputs.first?.shape ?? [])
         labels = model.labels.count
@@ -53,9 +54,9 @@ struct ModelListResponse: Encodable {
     var active: String?
     var models: [ModelDescription]
 
-    init(pool: ModelPool) {
+    init(pool: ModelPool, showPaths: Bool = false) {
         let active = pool.activeModelName
         self.active = active
-        models = pool.models.map { ModelDescription($0, active: $0.name == active) }
+        models = pool.models.map { ModelDescription($0, active: $0.name == active, showPath: showPaths) }
     }
 }

@@ -39,6 +39,11 @@ public final class FoveaService: Sendable {
         ).register(on: &router)
         ModelsRoute(pool: pool).register(on: &router)
         ClassifyRoute(pool: pool).register(on: &router)
+        if let token = configuration.admin.token {
+            AdminRoutes(pool: pool, loader: loader, authenticator: BearerTokenAuthenticator(token: token),
+                        modelDirectory: ModelDirectory(path: configuration.modelDirectory),
+                        logger: logger).register(on: &router)
+        }
         let routes = router
         let responder = router.wrapped(by: RequestMetricsMiddleware(
             metrics: metrics, routeOf: { routes.routePattern(matching: $0) }))
