@@ -32,3 +32,18 @@ func curl(_ url: String, method: String = "GET", headers: [String: String] = [:]
     }
     return CurlResponse(status: status, headers: headers, body: result.output)
 }
+
+/// Sends `count` POSTs of `bodyFile` over one keep-alive connection and
+/// returns their status codes, for load while something else happens.
+func postRepeatedly(_ url: String, bodyFile: String, count: Int) throws -> [Int] {
+    let curlPath = try requireTool("curl")
+    // Options reset at each --next, so every transfer repeats them.
+    var arguments: [String] = []
+    for _ in 0..<count {
+        arguments += ["-s", "--max-time", "60", "-H", "Content-Type: image/jpeg", "--data-binary", "@\(bodyFile)",
+                      "-o", "/dev/null", "-w", "%{http_code}\\n", url, "--next"]
+    }
+    arguments.removeLast()
+    let result = try runTool(curlPath, arguments)
+    return result.output.split(separator: "\n").compactMap { Int($0) }
+}
