@@ -44,6 +44,26 @@ public final class ServedModel: Sendable {
             batchSize: result.batchSize, decode: decode, queue: result.queueWait, inference: result.inference)
     }
 
+    /// Classifies several images concurrently, so they can share batches;
+    /// each outcome stands alone, in input order.
+    public func classifyAll(_ images: [some ContiguousBytes & Sendable], topK: Int? = nil) async
+        -> [Result<Classification, any Error>] {
+        await withTaskGroup(of: (Int, Result<Classification, any Error>).self) { group in
+            for (index, image) in images.enumerated() {
+                group.addTask {
+                    do {
+                        return (index, .success(try await self.classify(image, topK: topK)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var outcomes = [Result<Classification, any Error>?](repeating: nil, count: images.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes.map { $0! }
+        }
+    }
+
     /// Requests admitted and not yet running.
     public var queueDepth: Int { scheduler.queueDepth }
 

@@ -37,56 +37,18 @@ struct ClassifyRoute {
                 throw ErrorResponses.httpError(for: error)
             }
             let total = clock.now - start
-            var response = try HTTPResponse.json(Self.body(result, total: total), encoder: Self.encoder)
+            var response = HTTPResponse.json(bytes: ClassificationJSON.single(result, total: total))
             response.headers.add(name: "Server-Timing", value: Self.serverTiming(result, total: total))
             return response
         }
-
-        let outcomes = await withTaskGroup(of: (Int, Result<Classification, any Error>).self) { group in
-            for (index, image) in images.enumerated() {
-                group.addTask {
-                    do {
-                        return (index, .success(try await model.classify(image, topK: topK)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var outcomes = [Result<Classification, any Error>?](repeating: nil, count: images.count)
-            for await (index, outcome) in group { outcomes[index] = outcome }
-            return outcomes.map { $0! }
-        }
-        let total = clock.now - start
+        let outcomes = await model.classifyAll(images, topK: topK)
         let failures = outcomes.compactMap { if case .failure(let error) = $0 { error } else { nil } }
         if failures.count == outcomes.count {
             // Nothing succeeded: answer with the first image's error status.
             throw ErrorResponses.httpError(for: failures[0])
         }
-        let entries = outcomes.map { outcome -> MultiClassificationResponse.Entry in
-            switch outcome {
-            case .success(let result):
-                return .classified(Self.body(result, total: total))
-            case .failure(let error):
-                let http = ErrorResponses.httpError(for: error)
-                return .failed(code: http.code, message: http.message, status: http.status.code)
-            }
-        }
-        return try HTTPResponse.json(
-            MultiClassificationResponse(model: model.name, results: entries, timingMs: .init(total: total.roundedMilliseconds)),
-            encoder: Self.encoder)
-    }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
-
-    private static func body(_ result: Classification, total: Duration) -> ClassificationResponse {
-        ClassificationResponse(
-            model: result.model, predictions: result.predictions, batchSize: result.batchSize,
-            timingMs: .init(decode: result.decode.roundedMilliseconds, queue: result.queue.roundedMilliseconds,
-                            inference: result.inference.roundedMilliseconds, total: total.roundedMilliseconds))
+        return HTTPResponse.json(bytes: ClassificationJSON.multiple(model: model.name, outcomes: outcomes,
+                                                                    total: clock.now - start))
     }
 
     private static func serverTiming(_ result: Classification, total: Duration) -> String {
