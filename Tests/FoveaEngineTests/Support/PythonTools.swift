@@ -32,8 +32,9 @@ enum PythonTools {
         return path
     }
 
-    /// Runs a helper script from `Tests/FoveaEngineTests/Python`.
-    static func run(_ script: String, _ arguments: [String]) throws {
+    /// Runs a helper script from `Tests/FoveaEngineTests/Python` and returns its output.
+    @discardableResult
+    static func run(_ script: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try python())
         process.arguments = [helpersDirectory.appendingPathComponent(script).path] + arguments
@@ -46,6 +47,13 @@ enum PythonTools {
         guard process.terminationStatus == 0 else {
             throw Failed(command: "\(script) \(arguments.joined(separator: " "))", output: String(decoding: output, as: UTF8.self))
         }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The ONNX backend test data of the installed `onnx` package.
+    static func onnxTestData() throws -> URL {
+        let path = try run("onnx_test_data.py", []).trimmingCharacters(in: .whitespacesAndNewlines)
+        return URL(fileURLWithPath: path)
     }
 
     /// Path of a test model, exported on first use.
