@@ -5,7 +5,7 @@ import ArgumentParser
 struct Fovea: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fovea",
-        subcommands: [RunCommand.self, InspectCommand.self])
+        subcommands: [RunCommand.self, InspectCommand.self, BenchCommand.self])
 }
 
 Fovea.main()
