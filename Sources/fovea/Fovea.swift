@@ -7,6 +7,6 @@ struct Fovea: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fovea",
         abstract: "Self-hosted image-classification inference service.",
-        subcommands: [ServeCommand.self, ClassifyCommand.self, RunCommand.self, InspectCommand.self]
+        subcommands: [ServeCommand.self, ClassifyCommand.self, RunCommand.self, InspectCommand.self, BenchCommand.self]
     )
 }

@@ -27,6 +27,9 @@ public final class Engine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let plan = plans[batchSize] { return plan }
+        // oneDNN sizes its work partitioning from the OpenMP thread count when
+        // primitives are created, so the count must already be set here.
+        OpenMPThreads.setForCurrentThread(threads)
         let planned = try model.graph.planned(batchSize: batchSize)
         let program = try Lowering.program(for: planned)
         let compiled = try OneDNNCompiler.compile(program, context: context, weights: weights, threads: threads)

@@ -6,7 +6,6 @@ public enum ModelError: Error, CustomStringConvertible {
     case invalidNode(node: String, opType: String, reason: String)
     case invalidInput(name: String, reason: String)
     case unknownInput(name: String, known: [String])
-    case runtimeOutputUnsupported(node: String, opType: String, reason: String)
 
     public var description: String {
         switch self {
@@ -23,8 +22,6 @@ public enum ModelError: Error, CustomStringConvertible {
             return "model input '\(name)': \(reason)"
         case .unknownInput(let name, let known):
             return "the model has no input named '\(name)' (inputs: \(known.joined(separator: ", ")))"
-        case .runtimeOutputUnsupported(let node, let opType, let reason):
-            return "node '\(node)' (\(opType)) cannot run in the executor: \(reason)"
         }
     }
 }

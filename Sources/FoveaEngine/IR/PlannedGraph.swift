@@ -6,8 +6,6 @@ public struct PlannedGraph: Sendable {
     public var states: [String: ValueState]
     public var inputs: [(name: String, type: TensorType)]
     public var outputs: [Graph.Output]
-
-    public func state(of value: String) -> ValueState? { states[value] }
 }
 
 extension Graph {

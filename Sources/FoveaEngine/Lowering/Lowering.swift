@@ -130,7 +130,13 @@ public enum Lowering {
                 kernels.append(.activation(source: try runtime(0), destination: output, function: activation.function))
 
             case is PRelu:
-                kernels.append(.prelu(source: try runtime(0), slope: try operand(1), destination: output))
+                let input = try runtime(0)
+                var slope = try operand(1)
+                if case .constant(let constant) = slope {
+                    let shape = try PRelu.effectiveSlopeShape(input: type(input).shape, slope: constant.tensor.shape)
+                    slope = .constant(NamedConstant(name: constant.name, tensor: constant.tensor.reshaped(shape)))
+                }
+                kernels.append(.prelu(source: input, slope: slope, destination: output))
 
             case let binary as ElementwiseBinary:
                 kernels.append(.binary(binary.function, left: try operand(0), right: try operand(1), destination: output,

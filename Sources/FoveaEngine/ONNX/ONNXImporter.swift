@@ -38,6 +38,9 @@ public enum ONNXImporter {
                 defined.insert(output)
                 continue
             }
+            for input in onnxNode.inputs where !input.isEmpty && !defined.contains(input) {
+                throw ModelError.undefinedValue(name: input, node: onnxNode.displayName)
+            }
             var node = try translator.translate(onnxNode)
             while node.inputs.last?.isEmpty ?? false { node.inputs.removeLast() }
             if node.op is Slice, node.inputs.count == 5, node.inputs[3].isEmpty, let starts = constants[node.inputs[1]] {

@@ -137,7 +137,7 @@ struct ONNXOperatorTranslator {
             _ = try attributes.require("mode", in: ["constant"], default: "constant")
             op = Pad(pads: try attributes.ints("pads") ?? attributes.ints("paddings"), value: try attributes.float("value", default: 0))
         case "Dropout", "Identity":
-            if outputs.count > 1, !outputs[1].isEmpty { throw invalid("the mask output is not supported") }
+            // An inference Dropout's mask is never computed; a node reading it fails as an undefined value.
             outputs = Array(outputs.prefix(1))
             inputs = Array(inputs.prefix(1))
             op = Identity(sourceKind: node.opType)

@@ -15,7 +15,7 @@ public struct ConvBNFolding: GraphPass {
             let producers = graph.producers()
             let consumers = graph.consumerCounts()
             guard let convIndex = producers[bnNode.inputs[0]], consumers[bnNode.inputs[0]] == 1,
-                  var conv = graph.nodes[convIndex].op as? Convolution, conv.postOps.isEmpty else { continue }
+                  let conv = graph.nodes[convIndex].op as? Convolution, conv.postOps.isEmpty else { continue }
             let convNode = graph.nodes[convIndex]
             let parameters = bnNode.inputs[1...].compactMap { graph.constants[$0]?.floats }
             guard parameters.count == 4, let weights = graph.constants[convNode.inputs[1]] else { continue }
@@ -40,8 +40,6 @@ public struct ConvBNFolding: GraphPass {
             let biasName = "\(convNode.name)::bn_folded_bias"
             graph.constants[weightsName] = Tensor(shape: weights.shape, floats: folded)
             graph.constants[biasName] = Tensor(shape: [channels], floats: foldedBias)
-            conv.postOps = []
-            graph.nodes[convIndex].op = conv
             graph.nodes[convIndex].inputs = [convNode.inputs[0], weightsName, biasName]
             graph.nodes[convIndex].outputs = bnNode.outputs
             graph.nodes.remove(at: index)

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import FoveaEngine
+
+/// `fovea bench`: engine-only latency and throughput per batch size, after
+/// warm-up, on a fixed pseudo-random input.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure engine latency and throughput per batch size.")
+
+    @Argument(help: "Path to an ONNX model.")
+    var model: String
+
+    @Option(name: .long, help: "Comma-separated batch sizes.")
+    var batch: String = "1"
+
+    @Option(name: .long, help: "Measured seconds per batch size (after warm-up).")
+    var seconds: Double = 5
+
+    @Option(name: .long, help: "Threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Print one JSON object instead of a table.")
+    var json = false
+
+    struct Result: Encodable {
+        struct Latency: Encodable {
+            let p50: Double
+            let p90: Double
+        }
+
+        let batch: Int
+        let latency_ms: Latency
+        let images_per_second: Double
+    }
+
+    struct Report: Encodable {
+        let model: String
+        let threads: Int
+        let results: [Result]
+    }
+
+    func run() throws {
+        let sizes = batch.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else { throw ValidationError("--batch must list positive integers, e.g. 1,8") }
+        let engine = try Engine(model: try Model.load(path: model), threads: threads)
+        var results: [Result] = []
+        for size in sizes {
+            let plan = try engine.plan(batchSize: size)
+            var state: UInt32 = 12345
+            let fill: (borrowing ExecutionPlan.InputWriter) throws -> Void = { writer in
+                for input in 0..<plan.inputs.count {
+                    writer.withBatch(input: input) { buffer in
+                        for index in buffer.indices {
+                            state = state &* 1_664_525 &+ 1_013_904_223
+                            buffer[index] = Float(state >> 8) / Float(1 << 24) - 0.5
+                        }
+                    }
+                }
+            }
+            let warmUpEnd = Date().addingTimeInterval(min(1, seconds / 4))
+            repeat { _ = try plan.run(filling: fill) } while Date() < warmUpEnd
+            var latencies: [Double] = []
+            let start = Date()
+            repeat {
+                let began = DispatchTime.now().uptimeNanoseconds
+                _ = try plan.run { _ in }
+                latencies.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6)
+            } while Date().timeIntervalSince(start) < seconds || latencies.count < 3
+            latencies.sort()
+            func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+            let total = latencies.reduce(0, +) / 1000
+            results.append(Result(batch: size, latency_ms: .init(p50: percentile(0.5), p90: percentile(0.9)),
+                                  images_per_second: Double(size * latencies.count) / total))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(Report(model: model, threads: engine.threads, results: results)), as: UTF8.self))
+        } else {
+            print("model: \(model)  threads: \(engine.threads)")
+            print("batch   p50 ms   p90 ms   images/s")
+            for result in results {
+                print(String(format: "%5d %8.2f %8.2f %10.1f", result.batch, result.latency_ms.p50, result.latency_ms.p90, result.images_per_second))
+            }
+        }
+    }
+}
