@@ -201,7 +201,7 @@ public struct HTTPRequestParser: Sendable {
         var lines = HeadLines(section)
         guard let requestLine = try lines.next() else { throw .malformedRequestLine }
         let (method, targetBytes, version) = try parseRequestLine(requestLine)
-        let target = try RequestTarget(parsing: Array(targetBytes), method: method)
+        let target = try RequestTarget(parsing: targetBytes, method: method)
 
         var headers = HTTPHeaders()
         var contentLength: Int?
