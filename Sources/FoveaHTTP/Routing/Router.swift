@@ -74,6 +74,13 @@ public struct Router: HTTPResponder {
         }
     }
 
+    /// The pattern that serves `path` (`/admin/models/{name}`), or nil.
+    /// Metrics label requests by pattern so that path parameters and scans of
+    /// unknown paths cannot explode a time series' cardinality.
+    public func routePattern(matching path: String) -> String? {
+        match(path).map { $0.0.pattern.description }
+    }
+
     private func match(_ path: String) -> (Route, [String: String])? {
         if let index = staticRoutes[path] { return (routes[index], [:]) }
         for route in routes where route.pattern.staticPath == nil {

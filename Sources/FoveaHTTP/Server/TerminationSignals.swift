@@ -4,8 +4,8 @@ import Glibc
 /// Waits for SIGTERM or SIGINT, the signals orchestrators and terminals use to
 /// ask for a graceful stop. The default actions are disabled so the process
 /// survives long enough to drain.
-enum TerminationSignals {
-    static func wait() async -> Int32 {
+public enum TerminationSignals {
+    public static func wait() async -> Int32 {
         await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
             let queue = DispatchQueue(label: "fovea.http.signals")
             let once = SignalContinuation(continuation)
