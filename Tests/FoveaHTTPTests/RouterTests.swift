@@ -82,6 +82,13 @@ final class RouterTests: XCTestCase {
                        #"{"error":{"code":"x","message":"quote \" backslash \\ newline \n"}}"#)
     }
 
+    func testRoutePatternNamesTheMatchingRoute() {
+        let router = makeRouter()
+        XCTAssertEqual(router.routePattern(matching: "/admin/models/resnet50"), "/admin/models/{name}")
+        XCTAssertEqual(router.routePattern(matching: "/healthz"), "/healthz")
+        XCTAssertNil(router.routePattern(matching: "/wp-login.php"))
+    }
+
     func testInvalidPatternsAreDescribed() {
         XCTAssertThrowsError(try RoutePattern("models/{name}"))
         XCTAssertThrowsError(try RoutePattern("/models/{name}/{name}"))

@@ -32,7 +32,7 @@ public struct HTTPRequest: Sendable {
         requestID: String = "",
         remoteAddress: String? = nil
     ) {
-        let parsed = try? RequestTarget(parsing: Array(target.utf8), method: method)
+        let parsed = try? RequestTarget(parsing: Array(target.utf8)[...], method: method)
         self.init(
             method: method,
             target: target,

@@ -28,8 +28,9 @@ public struct HTTPRequestParser: Sendable {
     private let maxBodyBytes: Int
     private var buffer: [UInt8] = []
     private var readIndex = 0
-    /// Where the search for the end of the header section resumes, so a head
-    /// trickling in byte by byte is scanned once, not quadratically.
+    /// Where the search for the end of the header section (or of a chunk or
+    /// trailer line) resumes, so input trickling in byte by byte is scanned
+    /// once, not quadratically.
     private var scanIndex = 0
     private var state: State = .head
     private var body: [UInt8] = []
@@ -200,7 +201,7 @@ public struct HTTPRequestParser: Sendable {
         var lines = HeadLines(section)
         guard let requestLine = try lines.next() else { throw .malformedRequestLine }
         let (method, targetBytes, version) = try parseRequestLine(requestLine)
-        let target = try RequestTarget(parsing: Array(targetBytes), method: method)
+        let target = try RequestTarget(parsing: targetBytes, method: method)
 
         var headers = HTTPHeaders()
         var contentLength: Int?
@@ -378,14 +379,19 @@ public struct HTTPRequestParser: Sendable {
     /// longer than `limit` fails with `error`.
     private mutating func takeLine(limit: Int, error: HTTPParseError) throws(HTTPParseError) -> ArraySlice<UInt8>? {
         let searchEnd = min(buffer.count, readIndex + limit + 2)
-        guard let newline = buffer[readIndex..<searchEnd].firstIndex(of: ASCII.lineFeed) else {
+        // Resume where the last search stopped: a line trickling in byte by
+        // byte must not be rescanned from its start every time.
+        let searchStart = min(max(scanIndex, readIndex), searchEnd)
+        guard let newline = buffer[searchStart..<searchEnd].firstIndex(of: ASCII.lineFeed) else {
             if searchEnd - readIndex >= limit + 2 { throw error }
+            scanIndex = searchEnd
             return nil
         }
         var lineEnd = newline
         if lineEnd > readIndex, buffer[lineEnd - 1] == ASCII.carriageReturn { lineEnd -= 1 }
         let line = buffer[readIndex..<lineEnd]
         readIndex = newline + 1
+        scanIndex = readIndex
         guard line.count <= limit else { throw error }
         return line
     }

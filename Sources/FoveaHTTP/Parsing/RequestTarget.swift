@@ -4,9 +4,9 @@ struct RequestTarget: Sendable {
     var path: String
     var queryItems: [HTTPQueryItem]
 
-    init(parsing target: [UInt8], method: HTTPMethod) throws(HTTPParseError) {
+    init(parsing target: ArraySlice<UInt8>, method: HTTPMethod) throws(HTTPParseError) {
         guard let first = target.first, target.allSatisfy(ASCII.isVisible) else { throw .invalidRequestTarget }
-        var pathStart = 0
+        var pathStart = target.startIndex
         if first == ASCII.asterisk {
             guard target.count == 1, method == .options else { throw .invalidRequestTarget }
             path = "*"
@@ -34,7 +34,7 @@ struct RequestTarget: Sendable {
 
     /// Index where the path of `scheme://authority/path?query` starts (or the
     /// end, for `http://host`), after checking the scheme is HTTP(S).
-    private static func pathStartOfAbsoluteForm(_ target: [UInt8]) throws(HTTPParseError) -> Int {
+    private static func pathStartOfAbsoluteForm(_ target: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
         let separator = Array("://".utf8)
         guard let schemeEnd = target.firstIndex(of: ASCII.colon),
               target[schemeEnd...].starts(with: separator) else { throw .invalidRequestTarget }
