@@ -51,4 +51,13 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.output.contains("\(file.path): key 'server.prot': unknown key"), result.output)
     }
+
+    func testAConfiguredModelThatCannotLoadStopsTheServiceWithItsReason() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("missing-\(UUID().uuidString).yaml")
+        try "models:\n  - name: ghost\n    path: /nonexistent/ghost.onnx\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try runTool(foveaBinary, ["serve", "--config", file.path, "--host", "127.0.0.1", "--port", "0"])
+        XCTAssertNotEqual(result.status, 0, "a replica without its model must not keep running")
+        XCTAssertTrue(result.output.contains("model 'ghost' (/nonexistent/ghost.onnx) cannot be loaded"), result.output)
+    }
 }
