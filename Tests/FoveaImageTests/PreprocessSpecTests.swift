@@ -54,6 +54,11 @@ final class PreprocessSpecTests: XCTestCase {
         assertRejected(#"{"resize": {"mode": "exact", "size": 224}, "std": [1, 0, 1]}"#, mentioning: "non-zero")
     }
 
+    func testMisspeltKeysAreRejectedRatherThanIgnored() {
+        assertRejected(#"{"resize": {"mode": "exact", "size": 160}, "scal": "minus_one_to_one"}"#, mentioning: "unknown key")
+        assertRejected(#"{"resize": {"mode": "exact", "size": 160, "sise": 3}}"#, mentioning: "unknown key")
+    }
+
     private func decode(_ json: String) throws -> PreprocessSpec {
         try JSONDecoder().decode(PreprocessSpec.self, from: Data(json.utf8))
     }

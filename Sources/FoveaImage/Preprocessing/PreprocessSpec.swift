@@ -128,18 +128,43 @@ public struct PreprocessSpec: Sendable, Equatable, Codable {
 
     // MARK: Codable
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case resize, crop, scale, mean, std, background
         case channelOrder = "channel_order"
         case layout
     }
 
-    private enum ResizeKeys: String, CodingKey {
+    private enum ResizeKeys: String, CodingKey, CaseIterable {
         case mode, size
     }
 
+    /// Any key, to find the ones a user wrote that we do not know.
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// A misspelt key (`scal: minus_one_to_one`) would otherwise be ignored
+    /// and the model would silently get the default preprocessing — wrong
+    /// predictions with no error anywhere.
+    private static func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(
+        _ container: KeyedDecodingContainer<AnyKey>, allowed: Keys.Type
+    ) throws {
+        let known = Set(Keys.allCases.map(\.stringValue))
+        for key in container.allKeys where !known.contains(key.stringValue) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: container.codingPath + [key],
+                debugDescription: "unknown key; expected one of: \(Keys.allCases.map(\.stringValue).joined(separator: ", "))"))
+        }
+    }
+
     public init(from decoder: any Decoder) throws {
+        try Self.rejectUnknownKeys(try decoder.container(keyedBy: AnyKey.self), allowed: CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        try Self.rejectUnknownKeys(try container.nestedContainer(keyedBy: AnyKey.self, forKey: .resize),
+                                   allowed: ResizeKeys.self)
         let resizeContainer = try container.nestedContainer(keyedBy: ResizeKeys.self, forKey: .resize)
         let mode = try resizeContainer.decode(String.self, forKey: .mode)
         let sizes = try Self.decodeSizes(resizeContainer, forKey: .size)

@@ -1,3 +1,4 @@
+import Foundation
 import FoveaImage
 
 /// One entry of the `models:` list: where a model is, how its input is
@@ -71,8 +72,9 @@ public struct ModelSettings: Sendable, Equatable, Decodable {
     }
 }
 
-/// `path` unchanged when absolute, else joined to `directory`.
+/// The absolute form of `path`, taken relative to `directory` when it is
+/// relative, so logs and the admin API always show where a file really is.
 func resolvePath(_ path: String, against directory: String) -> String {
-    guard !path.hasPrefix("/"), !directory.isEmpty else { return path }
-    return directory.hasSuffix("/") ? directory + path : directory + "/" + path
+    let base = URL(fileURLWithPath: directory.isEmpty ? "." : directory, isDirectory: true)
+    return URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.path
 }

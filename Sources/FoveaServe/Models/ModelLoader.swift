@@ -61,7 +61,7 @@ public struct ModelLoader: Sendable {
             "model": "\(settings.name)", "path": "\(settings.path)", "classes": "\(classes)",
             "instances": "\(instances)", "threads_per_instance": "\(threadsPerInstance)",
             "batch_sizes": "1...\(settings.batching.maxBatchSize)", "output": "\(normalization.rawValue)",
-            "seconds": "\((clock.now - start).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2))))",
+            "load_ms": "\((clock.now - start).roundedMilliseconds)",
         ])
         return ServedModel(
             settings: settings, labels: labels ?? Labels(names: []), metadata: model.metadata,

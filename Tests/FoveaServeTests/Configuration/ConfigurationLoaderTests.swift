@@ -20,6 +20,24 @@ final class ConfigurationLoaderTests: XCTestCase {
         XCTAssertEqual(configuration.server.port, 8080)
         XCTAssertEqual(configuration.server.timeouts.drain, 25)
         XCTAssertNil(configuration.admin.token, "an empty token means the admin API is disabled")
+        XCTAssertEqual(configuration.activeModel, "dog-breeds")
+        let model = try XCTUnwrap(configuration.models.first)
+        XCTAssertEqual(model.path, root.appendingPathComponent("Config/models/dog-breeds/model.onnx").path,
+                       "relative paths are relative to the configuration file")
+        XCTAssertEqual(model.preprocess.shape, [160, 160, 3])
+        XCTAssertEqual(configuration.modelDirectory, root.appendingPathComponent("Config/models").path)
+    }
+
+    func testModelEntriesAreValidated() {
+        assertError(in: "models:\n  - {name: a, path: a.onnx}\n  - {name: a, path: b.onnx}\n",
+                    key: "models[1].name", mentioning: "used twice")
+        assertError(in: "models:\n  - {name: a, path: a.onnx}\nactive_model: b\n",
+                    key: "active_model", mentioning: "no model named 'b'")
+        assertError(in: "models:\n  - {name: 'a b', path: a.onnx}\n", key: "models[0].name", mentioning: "not a valid model name")
+        assertError(in: "models:\n  - {name: a, path: a.onnx, batching: {max_batch_size: 16, queue_capacity: 8}}\n",
+                    key: "models[0].batching.queue_capacity", mentioning: "at least max_batch_size")
+        assertError(in: "models:\n  - {name: a, path: a.onnx, preprocess: {resize: {mode: exact, size: 9}, scal: raw}}\n",
+                    key: "models[0].preprocess.scal", mentioning: "unknown key")
     }
 
     func testNestedValuesAreRead() throws {
