@@ -8,6 +8,11 @@ import Foundation
 /// A batch starts when it is full, or when an instance is idle and its first
 /// ready request has waited `maxQueueDelay`; while every instance is busy the
 /// open batch keeps growing, which is what turns load into throughput.
+///
+/// The price of decoding in place: a batch that closes still waits for the
+/// requests that reserved a slot and are decoding, so one large upload can
+/// delay the small ones that share its batch by its decode time (reported as
+/// their `queue` time).
 public final class BatchScheduler: @unchecked Sendable {
     public let settings: BatchingSettings
     public let inputElementCount: Int
