@@ -17,8 +17,7 @@ seconds="${FUZZ_SECONDS:-60}"
 
 # SwiftPM's --sanitize flags (equivalent to -Xswiftc -sanitize=fuzzer,address)
 # also make it link libFuzzer's main instead of the executables' own entry.
-# Release mode: ~100x more executions than debug; ASan and preconditions stay on.
-swift build --package-path "$package" --scratch-path "$scratch" -c release \
+swift build --package-path "$package" --scratch-path "$scratch" -c debug \
     --sanitize=fuzzer --sanitize=address
 
 status=0
@@ -28,7 +27,7 @@ for harness in HTTPRequestParserFuzzer MultipartFormDataFuzzer; do
     cp "$package/Seeds/$harness"/* "$work/corpus/" 2>/dev/null || true
     log="$work/run.log"
     echo "== $harness: fuzzing for ${seconds}s"
-    if ! (cd "$work" && "$scratch/release/$harness" -max_total_time="$seconds" -max_len=8192 \
+    if ! (cd "$work" && "$scratch/debug/$harness" -max_total_time="$seconds" -max_len=8192 \
             -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus >"$log" 2>&1); then
         status=1
         echo "!! $harness reported a problem; see $log"
