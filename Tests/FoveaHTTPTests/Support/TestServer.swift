@@ -9,13 +9,14 @@ final class TestServer {
 
     init(
         configure: (inout HTTPServerConfiguration) -> Void = { _ in },
-        responder: some HTTPResponder = TestServer.defaultRouter()
+        responder: some HTTPResponder = TestServer.defaultRouter(),
+        logger: Logger? = nil
     ) throws {
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configure(&configuration)
-        var logger = Logger(label: "fovea.http.test")
-        logger.logLevel = ProcessInfo.processInfo.environment["FOVEA_TEST_LOG"] == nil ? .critical : .trace
-        server = HTTPServer(configuration: configuration, responder: responder, logger: logger)
+        var defaultLogger = Logger(label: "fovea.http.test")
+        defaultLogger.logLevel = ProcessInfo.processInfo.environment["FOVEA_TEST_LOG"] == nil ? .critical : .trace
+        server = HTTPServer(configuration: configuration, responder: responder, logger: logger ?? defaultLogger)
         try server.start()
         port = try XCTUnwrap(server.port)
     }
