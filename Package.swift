@@ -80,7 +80,7 @@ let package = Package(
         // MARK: Tests (one target per module, mirroring Sources/)
         .testTarget(name: "FoveaEngineTests", dependencies: ["FoveaEngine"], exclude: ["Python"]),
         .testTarget(name: "FoveaImageTests", dependencies: ["FoveaImage"], exclude: ["Python"]),
-        .testTarget(name: "FoveaHTTPTests", dependencies: ["FoveaHTTP"]),
+        .testTarget(name: "FoveaHTTPTests", dependencies: ["FoveaHTTP"], exclude: ["Python"]),
         .testTarget(name: "FoveaServeTests", dependencies: ["FoveaServe", "FoveaHTTP"]),
     ]
 )
