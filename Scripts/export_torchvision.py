@@ -47,10 +47,16 @@ SEED = 0
 
 @dataclass(frozen=True)
 class ZooEntry:
-    """A torchvision architecture and the state_dict key of its last classifier weight."""
+    """An architecture and the state_dict key of its last classifier weight.
+
+    `builder` names a torchvision model, or, with `local`, a constructor in
+    Scripts/models/ given as "module:function" (architectures torchvision
+    does not ship).
+    """
 
     builder: str
     classifier_weight: str
+    local: str | None = None
 
 
 ZOO: dict[str, ZooEntry] = {
@@ -67,7 +73,13 @@ ZOO: dict[str, ZooEntry] = {
     "wide_resnet50_2": ZooEntry("wide_resnet50_2", "fc.weight"),
     "mnasnet0_5": ZooEntry("mnasnet0_5", "classifier.1.weight"),
     "mnasnet1_0": ZooEntry("mnasnet1_0", "classifier.1.weight"),
+    "mobilenet_v1": ZooEntry("mobilenet_v1", "classifier.weight", local="mobilenet_v1:MobileNetV1"),
+    "parnet_s": ZooEntry("parnet_s", "classifier.weight", local="parnet:parnet_s"),
 }
+
+# ImageNet class names for architectures outside torchvision, which ship no
+# weights metadata: any torchvision ImageNet classifier has the same 1000.
+IMAGENET_LABELS_SOURCE = "resnet18"
 
 STAGES = ("build", "labels", "export", "check")
 
@@ -164,6 +176,8 @@ def read_state_dict(path: Path) -> dict:
 def imagenet_categories(builder: str) -> list[str]:
     from torchvision import models
 
+    if builder not in models.list_models():
+        builder = IMAGENET_LABELS_SOURCE
     weights_enum = models.get_model_weights(builder)
     return list(next(iter(weights_enum)).meta["categories"])
 
@@ -185,7 +199,10 @@ def build_model(name: str, state_dict: dict | None):
     torch.manual_seed(SEED)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = models.get_model(entry.builder, weights=None, num_classes=classes)
+        if entry.local:
+            model = local_constructor(entry.local)(num_classes=classes)
+        else:
+            model = models.get_model(entry.builder, weights=None, num_classes=classes)
     if state_dict is not None:
         try:
             result = model.load_state_dict(state_dict, strict=False)
@@ -201,6 +218,17 @@ def build_model(name: str, state_dict: dict | None):
                 f"unexpected {result.unexpected_keys[:5]}"
             )
     return model.eval(), classes
+
+
+def local_constructor(spec: str):
+    """The "module:function" constructor from Scripts/models/."""
+    import importlib
+
+    module_name, function = spec.split(":")
+    models_dir = str(Path(__file__).resolve().parent / "models")
+    if models_dir not in sys.path:
+        sys.path.insert(0, models_dir)
+    return getattr(importlib.import_module(module_name), function)
 
 
 @contextlib.contextmanager
@@ -288,9 +316,10 @@ def config_entry(name: str, out_dir: Path, classes: int, resize: int, crop: int,
     std = ", ".join(str(v) for v in IMAGENET_STD)
     return "\n".join([
         f"  - name: {name}{comment}",
-        f"    path: {out_dir / name / 'model.onnx'}",
-        f"    labels: {out_dir / name / 'labels.txt'}   # {classes} classes",
-        "    scores: logits          # torchvision ends in a Linear layer; Fovea applies softmax",
+        # Absolute, because fovea.yaml resolves relative paths against its own
+        # directory, which need not be where this script ran.
+        f"    path: {(out_dir / name / 'model.onnx').resolve()}",
+        f"    labels: {(out_dir / name / 'labels.txt').resolve()}   # {classes} classes",
         "    preprocess:",
         f"      resize: {{mode: shorter_side, size: {resize}}}",
         f"      crop: [{crop}, {crop}]",
