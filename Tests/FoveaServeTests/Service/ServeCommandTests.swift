@@ -60,4 +60,21 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertNotEqual(result.status, 0, "a replica without its model must not keep running")
         XCTAssertTrue(result.output.contains("model 'ghost' (/nonexistent/ghost.onnx) cannot be loaded"), result.output)
     }
+
+    func testModelFlagsOverrideOrAddModels() throws {
+        let config = repositoryRoot.appendingPathComponent("Config/fovea.yaml").path
+        let overridden = try runTool(foveaBinary, ["serve", "--config", config, "--port", "0",
+                                                   "--model", "dog-breeds=/nonexistent/dogs.onnx"])
+        XCTAssertNotEqual(overridden.status, 0)
+        XCTAssertTrue(overridden.output.contains("model 'dog-breeds' (/nonexistent/dogs.onnx)"), overridden.output)
+
+        let added = try runTool(foveaBinary, ["serve", "--config", config, "--port", "0",
+                                              "--model", "extra=/nonexistent/extra.onnx,labels=/nonexistent/l.txt"])
+        XCTAssertNotEqual(added.status, 0)
+        XCTAssertTrue(added.output.contains("/nonexistent/l.txt"), "labels are read first: \(added.output)")
+
+        let malformed = try runTool(foveaBinary, ["serve", "--config", config, "--model", "no-equals-sign"])
+        XCTAssertNotEqual(malformed.status, 0)
+        XCTAssertTrue(malformed.output.contains("--model"), malformed.output)
+    }
 }
