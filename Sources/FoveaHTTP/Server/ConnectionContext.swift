@@ -8,12 +8,15 @@ final class ConnectionContext: Sendable {
     let logger: Logger
     let encoder: ResponseEncoder
     let registry: ConnectionRegistry
+    let observer: (any HTTPServerObserver)?
 
-    init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger, registry: ConnectionRegistry) {
+    init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger, registry: ConnectionRegistry,
+         observer: (any HTTPServerObserver)? = nil) {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
         self.encoder = ResponseEncoder(serverName: configuration.serverName)
         self.registry = registry
+        self.observer = observer
     }
 }

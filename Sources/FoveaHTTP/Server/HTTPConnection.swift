@@ -308,6 +308,8 @@ final class HTTPConnection<Transport: ConnectionTransport>: ManagedConnection, @
             to: &output
         )
         logAccess(exchange, status: response.status, bytes: bytes, now: now)
+        context.observer?.serverAnswered(method: head?.method, status: response.status,
+                                         duration: .nanoseconds(Int64(bitPattern: now &- exchange.startedAt)))
         closeAfterFlush = true
         lingerOnClose = true
     }

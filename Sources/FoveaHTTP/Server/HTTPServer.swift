@@ -24,14 +24,18 @@ public final class HTTPServer: Sendable {
     private let state = Mutex(ServerState())
     private let refusedConnections = Atomic<Int>(0)
 
-    public init(configuration: HTTPServerConfiguration, responder: some HTTPResponder, logger: Logger) {
+    /// `observer` hears about the responses the server sends without
+    /// asking `responder` (see `HTTPServerObserver`).
+    public init(configuration: HTTPServerConfiguration, responder: some HTTPResponder, logger: Logger,
+                observer: (any HTTPServerObserver)? = nil) {
         self.configuration = configuration
         self.logger = logger
         self.context = ConnectionContext(
             configuration: configuration,
             responder: responder,
             logger: logger,
-            registry: registry
+            registry: registry,
+            observer: observer
         )
     }
 

@@ -48,7 +48,8 @@ public final class FoveaService: Sendable {
         let responder = router.wrapped(by: RequestMetricsMiddleware(
             metrics: metrics, routeOf: { routes.routePattern(matching: $0) }))
         server = HTTPServer(configuration: configuration.server.httpConfiguration,
-                            responder: responder, logger: logger)
+                            responder: responder, logger: logger,
+                            observer: RejectedRequestMetrics(metrics: metrics))
     }
 
     /// The bound port, once started (the kernel's choice when configured as 0).

@@ -23,6 +23,10 @@ final class UploadLimitTests: XCTestCase {
         XCTAssertEqual(huge.status, 413, huge.body)
         XCTAssertTrue(huge.body.contains(#""code":"image_too_large""#), huge.body)
         XCTAssertEqual(try curl("\(base)/healthz").status, 200, "the service is unharmed")
+        let metrics = try curl("\(base)/metrics").body
+        XCTAssertTrue(metrics.contains(#"fovea_requests_total{route="unrouted",method="unknown",status="413"} 1"#),
+                      "refusals by the HTTP layer are counted too:\n\(metrics)")
+        XCTAssertTrue(metrics.contains(#"fovea_requests_total{route="/classify",method="POST",status="413"} 1"#), metrics)
         await service.shutdown()
     }
 
