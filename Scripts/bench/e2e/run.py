@@ -38,7 +38,7 @@ import shlex  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
-from dataclasses import asdict, dataclass, field  # noqa: E402
+from dataclasses import asdict, dataclass  # noqa: E402
 
 from fovea_bench import paths  # noqa: E402
 from fovea_bench.configuration import BenchConfiguration, with_batching  # noqa: E402
@@ -68,7 +68,6 @@ class Row:
     engine_batch: int = 1
     engine_images_per_s: float | None = None
     decode_core_ms: float | None = None
-    extra: dict = field(default_factory=dict)
 
     def budget_images_per_s(self, threads: int, cores: int) -> float | None:
         """What the cores allow when each image costs decode core-ms + inference core-ms."""
