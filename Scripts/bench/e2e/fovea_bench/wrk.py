@@ -1,0 +1,58 @@
+"""Runs wrk with post_image.lua and reads its summary line."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+LUA_SCRIPT = Path(__file__).resolve().parents[1] / "post_image.lua"
+
+
+class WrkError(Exception):
+    """wrk is missing or printed no summary."""
+
+
+@dataclass
+class WrkResult:
+    requests: int
+    duration_s: float
+    requests_per_s: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    mean_ms: float
+    non2xx: int
+    statuses: dict
+    socket_errors: dict
+    decode_ms_mean: float | None
+    batch_size_mean: float | None
+
+    @property
+    def ok_per_s(self) -> float:
+        """2xx answers per second: what counts as throughput."""
+        ok = sum(count for status, count in self.statuses.items() if 200 <= int(status) < 300)
+        return ok / self.duration_s if self.duration_s else 0.0
+
+    @property
+    def failures(self) -> int:
+        return self.non2xx + sum(self.socket_errors.values())
+
+
+def run_wrk(url: str, image: Path, connections: int, seconds: float, timeout_s: float = 60.0) -> WrkResult:
+    """Closed-loop load: `connections` keep-alive connections, one wrk thread, for `seconds`."""
+    if shutil.which("wrk") is None:
+        raise WrkError("wrk is missing: apt-get install wrk")
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", f"--timeout={timeout_s:.0f}s",
+               "--latency", "-s", str(LUA_SCRIPT), url]
+    env = {**os.environ, "FOVEA_BENCH_IMAGE": str(image)}
+    result = subprocess.run(command, capture_output=True, text=True, env=env,
+                            timeout=seconds + timeout_s + 60)
+    for line in result.stdout.splitlines():
+        if line.startswith("FOVEA_WRK "):
+            return WrkResult(**json.loads(line[len("FOVEA_WRK "):]))
+    raise WrkError(f"wrk printed no summary (exit {result.returncode}):\n{result.stdout}\n{result.stderr}")

@@ -1,0 +1,74 @@
+-- wrk script: POST one JPEG (path in $FOVEA_BENCH_IMAGE) to the URL given to
+-- wrk, with Content-Type: image/jpeg, and print one machine-readable summary
+-- line (prefixed "FOVEA_WRK ") with requests/s, latency percentiles, status
+-- counts and the mean decode time Fovea reports in Server-Timing.
+
+local path = os.getenv("FOVEA_BENCH_IMAGE")
+local file = assert(io.open(path or "", "rb"), "set FOVEA_BENCH_IMAGE to a JPEG file")
+wrk.method = "POST"
+wrk.body = file:read("*a")
+file:close()
+wrk.headers["Content-Type"] = "image/jpeg"
+
+local threads = {}
+
+function setup(thread)
+   table.insert(threads, thread)
+end
+
+-- Per-thread tallies (each wrk thread runs its own copy of this script).
+statuses = {}
+decode_sum = 0
+decode_count = 0
+batch_sum = 0
+batch_count = 0
+
+function response(status, headers, body)
+   statuses[status] = (statuses[status] or 0) + 1
+   local timing = headers["Server-Timing"] or headers["server-timing"]
+   if timing then
+      local decode = timing:match("decode;dur=([%d%.]+)")
+      if decode then
+         decode_sum = decode_sum + tonumber(decode)
+         decode_count = decode_count + 1
+      end
+   end
+   if body then
+      local batch = body:match('"batch_size":(%d+)')
+      if batch then
+         batch_sum = batch_sum + tonumber(batch)
+         batch_count = batch_count + 1
+      end
+   end
+end
+
+function done(summary, latency, requests)
+   local counts, non2xx = {}, 0
+   local decode, decodes, batch, batches = 0, 0, 0, 0
+   for _, thread in ipairs(threads) do
+      for status, count in pairs(thread:get("statuses")) do
+         counts[status] = (counts[status] or 0) + count
+         if status < 200 or status > 299 then non2xx = non2xx + count end
+      end
+      decode = decode + thread:get("decode_sum")
+      decodes = decodes + thread:get("decode_count")
+      batch = batch + thread:get("batch_sum")
+      batches = batches + thread:get("batch_count")
+   end
+   local parts = {}
+   for status, count in pairs(counts) do
+      table.insert(parts, string.format('"%d":%d', status, count))
+   end
+   local errors = summary.errors
+   io.write(string.format(
+      'FOVEA_WRK {"requests":%d,"duration_s":%.3f,"requests_per_s":%.3f,'
+      .. '"p50_ms":%.3f,"p95_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,"mean_ms":%.3f,'
+      .. '"non2xx":%d,"statuses":{%s},"socket_errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d},'
+      .. '"decode_ms_mean":%s,"batch_size_mean":%s}\n',
+      summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+      latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3,
+      latency.max / 1e3, latency.mean / 1e3,
+      non2xx, table.concat(parts, ","), errors.connect, errors.read, errors.write, errors.timeout,
+      decodes > 0 and string.format("%.3f", decode / decodes) or "null",
+      batches > 0 and string.format("%.3f", batch / batches) or "null"))
+end

@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""End-to-end serving benchmark: Fovea over HTTP vs its engine alone vs a Python peer.
+
+For each model × photo it starts `fovea serve` (one model per process, on a
+random loopback port), drives `POST /classify` with wrk at each concurrency,
+then does the same with the Python peer (FastAPI + uvicorn + onnxruntime +
+Pillow, same model, same preprocessing), measures `fovea bench` at the batch
+size the scheduler formed, and prints a markdown table: images/s, latency
+percentiles, ratios to the peer and to engine-only, and how close each row
+comes to the 2-core budget (decode core-ms + inference core-ms per image).
+Then the batching effect: `max_batch_size` 8 vs 1 at concurrency 16.
+
+    Scripts/bench/e2e/run.py                       # full run (~25 min)
+    Scripts/bench/e2e/run.py --quick               # smoke run: short durations
+    Scripts/bench/e2e/run.py --models dog-breeds --images samoyed-640.jpg --concurrency 16
+    Scripts/bench/e2e/run.py --write               # also replace the table in BENCHMARKS.md
+
+Models named in --models that the --config file does not define are
+torchvision exports (`Scripts/export_torchvision.py`, random weights) made
+into .build/model-zoo on first use. Raw results go to .build/bench/e2e/.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fovea_bench.environment import ensure_bench_python, load_average  # noqa: E402
+
+ensure_bench_python()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import shlex  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from dataclasses import asdict, dataclass  # noqa: E402
+
+from fovea_bench import paths  # noqa: E402
+from fovea_bench.configuration import BenchConfiguration, with_batching  # noqa: E402
+from fovea_bench.engine import engine_throughput  # noqa: E402
+from fovea_bench.markdown_section import replace_between_markers  # noqa: E402
+from fovea_bench.services import FoveaServer, ManagedProcess, PythonPeer  # noqa: E402
+from fovea_bench.wrk import WrkResult, run_wrk  # noqa: E402
+
+# The issue's targets at concurrency 16: (model, image) -> (× peer, × engine-only or None).
+TARGETS = {
+    ("resnet50", "samoyed-640.jpg"): (1.3, 0.85),
+    ("resnet50", "samoyed.jpg"): (1.6, None),
+    ("mobilenet_v2", "samoyed-640.jpg"): (2.5, 0.7),
+    ("mobilenet_v2", "samoyed.jpg"): (4.0, None),
+}
+
+
+@dataclass
+class Row:
+    model: str
+    image: str
+    concurrency: int
+    fovea: WrkResult
+    fovea_core_ms: float
+    peer: WrkResult | None = None
+    peer_core_ms: float | None = None
+    engine_batch: int = 1
+    engine_images_per_s: float | None = None
+    decode_core_ms: float | None = None
+
+    def budget_images_per_s(self, threads: int, cores: int) -> float | None:
+        """What the cores allow when each image costs decode core-ms + inference core-ms."""
+        if not self.engine_images_per_s or self.decode_core_ms is None:
+            return None
+        inference_core_ms = threads * 1000.0 / self.engine_images_per_s
+        return cores * 1000.0 / (self.decode_core_ms + inference_core_ms)
+
+
+def parse_list(text: str, kind=str) -> list:
+    return [kind(item.strip()) for item in text.split(",") if item.strip()]
+
+
+def measure(service: ManagedProcess, image: Path, concurrencies: list[int], seconds: float,
+            warmup: float) -> list[tuple[int, WrkResult, float]]:
+    """(concurrency, wrk result, server core-ms per answered image) for each concurrency.
+
+    wrk stops at its deadline with requests still in flight; the server goes on
+    with them, so each point starts only once the server is idle again. A point
+    lasts at least three times what its connections need for one request each
+    at the previous point's rate, so slow models still complete enough requests.
+    """
+    url = f"{service.url}/classify"
+    warm = run_wrk(url, image, min(4, max(concurrencies)), warmup)
+    rate = warm.ok_per_s
+    results = []
+    for concurrency in sorted(concurrencies):
+        if not service.settle():
+            print(f"!! {service.name} still busy before c={concurrency}", flush=True)
+        duration = seconds if rate <= 0 else max(seconds, min(60.0, 3 * concurrency / rate))
+        cpu_before = service.cpu_seconds()
+        result = run_wrk(url, image, concurrency, duration)
+        cpu = service.cpu_seconds() - cpu_before
+        answered = max(1, round(result.ok_per_s * result.duration_s))
+        results.append((concurrency, result, cpu * 1000.0 / answered))
+        rate = result.ok_per_s or rate
+        print(f"   {service.name:11s} {image.name:16s} c={concurrency:<3d} {result.ok_per_s:8.1f} img/s  "
+              f"p50 {result.p50_ms:7.1f}  p99 {result.p99_ms:7.1f} ms  non-2xx {result.non2xx}  "
+              f"socket errors {sum(result.socket_errors.values())}  batch {result.batch_size_mean}", flush=True)
+    return results
+
+
+def ratio(numerator: float | None, denominator: float | None) -> str:
+    if not numerator or not denominator:
+        return "–"
+    return f"{numerator / denominator:.2f}×"
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def render(rows: list[Row], batching: list[dict], context: dict) -> str:
+    threads, cores = context["threads"], context["cores"]
+    lines = [
+        f"Command: `{context['command']}`  ",
+        f"Commit {context['commit']}, {context['date']}; {context['cpu']} ({cores} cores), "
+        f"inference threads {threads}; load average {context['load_before']:.2f} before, "
+        f"{context['load_after']:.2f} after; {context['seconds']:g} s per point after {context['warmup']:g} s warm-up.",
+        "",
+        "| Model | Image | Conc. | Fovea img/s | p50 / p95 / p99 ms | Peer img/s | Peer p99 ms | vs peer "
+        "| Batch | Engine-only img/s | vs engine | Budget img/s | of budget | core-ms/img Fovea / peer | non-2xx |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in rows:
+        fovea, peer = row.fovea, row.peer
+        budget = row.budget_images_per_s(threads, cores)
+        failures = f"{fovea.failures}" + (f" / {peer.failures}" if peer else "")
+        lines.append(
+            f"| {row.model} | {row.image} | {row.concurrency} | {fovea.ok_per_s:.1f} "
+            f"| {fovea.p50_ms:.1f} / {fovea.p95_ms:.1f} / {fovea.p99_ms:.1f} "
+            f"| {number(peer.ok_per_s if peer else None)} | {number(peer.p99_ms if peer else None)} "
+            f"| {ratio(fovea.ok_per_s, peer.ok_per_s if peer else None)} "
+            f"| {number(fovea.batch_size_mean, 2)} | {number(row.engine_images_per_s)} (b={row.engine_batch}) "
+            f"| {ratio(fovea.ok_per_s, row.engine_images_per_s)} | {number(budget)} | {ratio(fovea.ok_per_s, budget)} "
+            f"| {number(row.fovea_core_ms)} / {number(row.peer_core_ms)} | {failures} |")
+    lines += ["", "Budget per image (decode core-ms: Fovea's `Server-Timing` decode at concurrency 1; inference "
+              f"core-ms: {threads} threads × 1000 / `fovea bench` images/s at the batch formed at concurrency 16):", "",
+              "| Model | Image | Decode core-ms | Inference core-ms (batch) | Total | Ceiling img/s on "
+              f"{cores} cores |", "|---|---|--:|--:|--:|--:|"]
+    for row in rows:
+        if row.concurrency != 16 or row.decode_core_ms is None or not row.engine_images_per_s:
+            continue
+        inference = threads * 1000.0 / row.engine_images_per_s
+        total = row.decode_core_ms + inference
+        lines.append(f"| {row.model} | {row.image} | {row.decode_core_ms:.2f} | {inference:.2f} (b={row.engine_batch}) "
+                     f"| {total:.2f} | {cores * 1000.0 / total:.1f} |")
+    targets = [row for row in rows if row.concurrency == 16 and (row.model, row.image) in TARGETS]
+    if targets:
+        lines += ["", "Targets at concurrency 16 (issue 8):", "",
+                  "| Model | Image | vs peer (target) | vs engine (target) | p99 below peer's |", "|---|---|--:|--:|---|"]
+        for row in targets:
+            peer_target, engine_target = TARGETS[(row.model, row.image)]
+            peer_ratio = row.fovea.ok_per_s / row.peer.ok_per_s if row.peer and row.peer.ok_per_s else None
+            engine_ratio = row.fovea.ok_per_s / row.engine_images_per_s if row.engine_images_per_s else None
+
+            def verdict(value, target):
+                if target is None:
+                    return "–"
+                if value is None:
+                    return f"– (≥ {target}×)"
+                return f"{value:.2f}× (≥ {target}×) {'met' if value >= target else 'NOT met'}"
+
+            p99 = "–" if row.peer is None else ("yes" if row.fovea.p99_ms < row.peer.p99_ms else "NO")
+            lines.append(f"| {row.model} | {row.image} | {verdict(peer_ratio, peer_target)} "
+                         f"| {verdict(engine_ratio, engine_target)} | {p99} |")
+    if batching:
+        lines += ["", "Batching effect at concurrency 16 (`max_batch_size` 8 vs 1):", "",
+                  "| Model | Image | img/s b=8 | img/s b=1 | throughput gain | p50 ms b=8 / b=1 | p99 ms b=8 / b=1 "
+                  "| mean batch b=8 |", "|---|---|--:|--:|--:|--:|--:|--:|"]
+        for entry in batching:
+            eight, one = entry["batch8"], entry["batch1"]
+            lines.append(f"| {entry['model']} | {entry['image']} | {eight.ok_per_s:.1f} | {one.ok_per_s:.1f} "
+                         f"| {ratio(eight.ok_per_s, one.ok_per_s)} | {eight.p50_ms:.1f} / {one.p50_ms:.1f} "
+                         f"| {eight.p99_ms:.1f} / {one.p99_ms:.1f} | {number(eight.batch_size_mean, 2)} |")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    configuration = BenchConfiguration(Path(args.config))
+    images = [paths.image_path(name) for name in args.images]
+    for image in images:
+        if not image.is_file():
+            sys.exit(f"{image} not found (set FOVEA_SHARED_DIR to the folder holding images/)")
+    cores = os.cpu_count() or 1
+    threads = args.threads or configuration.raw.get("server", {}).get("threads") or cores
+    workdir = paths.scratch_dir("bench", "e2e")
+    overrides = {"threads": threads}
+    load_before = load_average()
+    if load_before > args.max_load:
+        print(f"!! load average {load_before:.2f} is above {args.max_load}: figures from this run are noisy",
+              flush=True)
+
+    rows: list[Row] = []
+    batching: list[dict] = []
+    for model in args.models:
+        entry = configuration.model_entry(model)
+        print(f"== {model}: {entry['path']}", flush=True)
+        with FoveaServer(configuration.serve_config([entry], server_overrides=overrides), workdir / model) as fovea:
+            description = fovea.models()["models"][0]
+            model_rows = {}
+            for image in images:
+                for concurrency, result, core_ms in measure(fovea, image, args.concurrency, args.seconds, args.warmup):
+                    model_rows[(image.name, concurrency)] = Row(model, image.name, concurrency, result, core_ms)
+        if not args.no_peer:
+            with PythonPeer(Path(entry["path"]), description["preprocess"], workdir / model, threads,
+                            output_scores=description["output_scores"]) as peer:
+                for image in images:
+                    for concurrency, result, core_ms in measure(peer, image, args.concurrency, args.seconds,
+                                                                args.warmup):
+                        model_rows[(image.name, concurrency)].peer = result
+                        model_rows[(image.name, concurrency)].peer_core_ms = core_ms
+        max_batch = description["batching"]["max_batch_size"]
+        for row in model_rows.values():
+            row.engine_batch = min(max_batch, max(1, round(row.fovea.batch_size_mean or 1)))
+        engine = engine_throughput(Path(entry["path"]), [row.engine_batch for row in model_rows.values()],
+                                   args.engine_seconds, threads)
+        for (image_name, _), row in model_rows.items():
+            row.engine_images_per_s = engine.get(row.engine_batch)
+            sequential = model_rows.get((image_name, min(args.concurrency)))
+            row.decode_core_ms = sequential.fovea.decode_ms_mean if sequential else None
+        rows += model_rows.values()
+        print(f"   engine-only: {', '.join(f'b={b}: {v:.1f} img/s' for b, v in sorted(engine.items()))}", flush=True)
+
+    if not args.no_batching:
+        for model in args.batching_models or args.models:
+            entry = configuration.model_entry(model)
+            image = images[0]
+            results = {}
+            for size in (8, 1):
+                config = configuration.serve_config([with_batching(entry, max_batch_size=size)],
+                                                    server_overrides=overrides)
+                with FoveaServer(config, workdir / f"{model}-batch{size}") as fovea:
+                    fovea.name = f"fovea b={size}"
+                    results[f"batch{size}"] = measure(fovea, image, [16], args.seconds, args.warmup)[0][1]
+            batching.append({"model": model, "image": image.name, **results})
+
+    context = {
+        "command": "Scripts/bench/e2e/run.py " + shlex.join(args.argv),
+        "commit": subprocess.run(["git", "-C", str(paths.REPO_ROOT), "rev-parse", "--short", "HEAD"],
+                                 capture_output=True, text=True).stdout.strip(),
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "cpu": next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                    "unknown CPU"),
+        "cores": cores, "threads": threads, "load_before": load_before, "load_after": load_average(),
+        "seconds": args.seconds, "warmup": args.warmup,
+    }
+    table = render(rows, batching, context)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (workdir / f"results-{stamp}.json").write_text(json.dumps(
+        {"context": context, "rows": [asdict(row) for row in rows],
+         "batching": [{k: (asdict(v) if isinstance(v, WrkResult) else v) for k, v in entry.items()}
+                      for entry in batching]}, indent=2))
+    (workdir / "last-run.md").write_text(table)
+    print("\n" + table)
+    if args.write:
+        if max(load_before, context["load_after"]) > args.max_load and not args.force:
+            print(f"!! not writing BENCHMARKS.md: load average above {args.max_load} during the run "
+                  "(--force writes anyway)")
+            return 1
+        replace_between_markers(paths.REPO_ROOT / "BENCHMARKS.md", "e2e", table)
+        print("BENCHMARKS.md updated (section End-to-end serving)")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="\n".join(__doc__.splitlines()[2:]))
+    parser.add_argument("--config", default=str(paths.DEFAULT_CONFIG), help="Fovea YAML (server section, model entries)")
+    parser.add_argument("--models", type=parse_list, default=["dog-breeds", "resnet50", "mobilenet_v2"])
+    parser.add_argument("--images", type=parse_list, default=["samoyed-640.jpg", "samoyed.jpg"],
+                        help="file names in shared/images, or paths")
+    parser.add_argument("--concurrency", type=lambda text: parse_list(text, int), default=[1, 4, 16, 64])
+    parser.add_argument("--seconds", type=float, help="measured seconds per point (default 20, --quick 3)")
+    parser.add_argument("--warmup", type=float, help="warm-up seconds per model×image (default 5, --quick 1)")
+    parser.add_argument("--engine-seconds", type=float, help="fovea bench seconds per batch size (default 5)")
+    parser.add_argument("--threads", type=int, help="inference threads for Fovea, the peer and fovea bench "
+                                                     "(default: the config's server.threads, else all cores)")
+    parser.add_argument("--no-peer", action="store_true", help="skip the Python peer")
+    parser.add_argument("--no-batching", action="store_true", help="skip the max_batch_size 8 vs 1 run")
+    parser.add_argument("--batching-models", type=parse_list, help="models for the batching run (default: --models)")
+    parser.add_argument("--quick", action="store_true", help="short durations for a smoke run")
+    parser.add_argument("--write", action="store_true", help="replace the End-to-end serving table in BENCHMARKS.md")
+    parser.add_argument("--max-load", type=float, default=1.5,
+                        help="--write refuses when the load average exceeds this (default 1.5)")
+    parser.add_argument("--force", action="store_true", help="--write even on a busy machine")
+    args = parser.parse_args()
+    args.argv = sys.argv[1:]
+    args.seconds = args.seconds or (3 if args.quick else 20)
+    args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 5)
+    args.engine_seconds = args.engine_seconds or (1 if args.quick else 5)
+    # SIGTERM/SIGHUP unwind like Ctrl-C, so the services started here are stopped.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.default_int_handler)
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

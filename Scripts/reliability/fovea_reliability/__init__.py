@@ -1,0 +1,1 @@
+"""Shared pieces of the reliability scenarios in Scripts/reliability/ (test tooling only)."""
