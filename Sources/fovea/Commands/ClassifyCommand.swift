@@ -81,13 +81,7 @@ struct ClassifyCommand: AsyncParsableCommand {
             let safeName = ModelSettings.isValidName(name) ? name : "model"
             return ModelSettings(name: safeName, path: model, labels: labels)
         }
-        let configuration: ServiceConfiguration
-        do {
-            configuration = try ConfigurationLoader().load(file: config)
-        } catch {
-            printError("\(error)")
-            throw ExitCode.failure
-        }
+        let configuration = try loadConfiguration(config)
         let wanted = model ?? configuration.activeModel ?? configuration.models.first?.name
         guard let wanted, let settings = configuration.models.first(where: { $0.name == wanted }) else {
             let known = configuration.models.map(\.name).joined(separator: ", ")

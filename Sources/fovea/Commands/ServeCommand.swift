@@ -45,13 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration: ServiceConfiguration
-        do {
-            configuration = try ConfigurationLoader().load(file: config)
-        } catch {
-            printError("\(error)")
-            throw ExitCode.failure
-        }
+        var configuration = try loadConfiguration(config)
         if let host { configuration.server.host = host }
         if let port { configuration.server.port = port }
         if let modelDir { configuration.modelDirectory = modelDir }
