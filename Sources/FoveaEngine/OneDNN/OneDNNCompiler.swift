@@ -111,6 +111,7 @@ struct OneDNNCompiler {
             }
         }
         var memories: [dnnl_memory_t] = []
+        var inputMemories = Array(repeating: [dnnl_memory_t](), count: program.inputs.count)
         func memory(_ layout: dnnl_memory_desc_t, at address: UnsafeMutableRawPointer) throws -> dnnl_memory_t {
             var layout = layout
             var memory: dnnl_memory_t?
@@ -125,7 +126,10 @@ struct OneDNNCompiler {
                 case .primitive(let primitive, let arguments):
                     let bound = try arguments.map { kind, argument -> dnnl_exec_arg_t in
                         switch argument {
-                        case .buffer(let buffer, let layout): return dnnl_exec_arg_t(arg: kind, memory: try memory(layout, at: addresses[buffer]))
+                        case .buffer(let buffer, let layout):
+                            let bound = try memory(layout, at: addresses[buffer])
+                            if case .input(let slot) = bufferKinds[buffer] { inputMemories[slot].append(bound) }
+                            return dnnl_exec_arg_t(arg: kind, memory: bound)
                         case .constant(let constant): return dnnl_exec_arg_t(arg: kind, memory: constant)
                         case .scratchpad(let layout): return dnnl_exec_arg_t(arg: kind, memory: try memory(layout, at: scratchpad))
                         }
@@ -139,7 +143,7 @@ struct OneDNNCompiler {
             }
             let stream = try context.makeStream()
             return OneDNNPlan(steps: executable, memories: memories, allocations: allocations, stream: stream, threads: threads,
-                              weights: weights, inputs: inputs, outputs: outputs, arenaBytes: arenaSize)
+                              weights: weights, inputs: inputs, inputMemories: inputMemories, outputs: outputs, arenaBytes: arenaSize)
         } catch {
             for memory in memories { dnnl_memory_destroy(memory) }
             for allocation in allocations { allocation.deallocate() }
