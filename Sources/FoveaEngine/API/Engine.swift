@@ -17,6 +17,7 @@ public final class Engine: @unchecked Sendable {
     public init(model: Model, threads: Int? = nil) throws {
         self.model = model
         self.threads = max(1, threads ?? OpenMPThreads.availableCores)
+        _ = OpenMPThreads.idleSpinningLimited
         context = try OneDNNContext()
         weights = WeightStore(context: context)
     }
