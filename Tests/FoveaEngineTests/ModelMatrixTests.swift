@@ -12,11 +12,26 @@ final class ModelMatrixTests: XCTestCase {
             let reference = try PythonTools.reference(model: path, name: name, batch: batch)
             let inputs = try loadTensors(in: reference, prefix: "input")
             let expected = try loadTensors(in: reference, prefix: "output")
-            let outputs = try engine.plan(batchSize: batch).run(inputs: inputs)
-            XCTAssertEqual(outputs.count, expected.count, "\(name) b\(batch): output count")
-            for (index, (output, reference)) in zip(outputs, expected).enumerated() {
-                assertMatches(output, reference, "\(name) batch \(batch) output \(index)")
+            let plan = try engine.plan(batchSize: batch)
+            if inputs.count == 1 {
+                // A run reading another caller buffer in place must not leave the plan bound to it.
+                let zeros = [Float](repeating: 0, count: inputs[0].elementCount)
+                try withExtendedLifetime(zeros) {
+                    _ = try zeros.withUnsafeBufferPointer { try plan.run(input: $0) }
+                    compare(try plan.run(inputs: inputs), expected, "\(name) batch \(batch)")
+                }
+                let inPlace = try inputs[0].floats.withUnsafeBufferPointer { try plan.run(input: $0) }
+                compare(inPlace, expected, "\(name) batch \(batch) (input read in place)")
+            } else {
+                compare(try plan.run(inputs: inputs), expected, "\(name) batch \(batch)")
             }
+        }
+    }
+
+    private func compare(_ outputs: [Tensor], _ expected: [Tensor], _ context: String) {
+        XCTAssertEqual(outputs.count, expected.count, "\(context): output count")
+        for (index, (output, reference)) in zip(outputs, expected).enumerated() {
+            assertMatches(output, reference, "\(context) output \(index)")
         }
     }
 

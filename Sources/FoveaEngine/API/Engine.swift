@@ -17,8 +17,10 @@ public final class Engine: @unchecked Sendable {
     public init(model: Model, threads: Int? = nil) throws {
         self.model = model
         self.threads = max(1, threads ?? OpenMPThreads.availableCores)
+        _ = OpenMPThreads.idleSpinningLimited
         context = try OneDNNContext()
         weights = WeightStore(context: context)
+        dropMappedWeightPages()
     }
 
     /// The plan for `batchSize`, compiled on first use.
@@ -35,7 +37,20 @@ public final class Engine: @unchecked Sendable {
         let compiled = try OneDNNCompiler.compile(program, context: context, weights: weights, threads: threads)
         let plan = ExecutionPlan(batchSize: batchSize, program: program, compiled: compiled)
         plans[batchSize] = plan
+        dropMappedWeightPages()
         return plan
+    }
+
+    /// Loading (BatchNorm folding) and plan compilation (weight reorders) read
+    /// the model file's weights; afterwards oneDNN holds its own copies, so the
+    /// file's pages leave the resident set until a later plan reads them again.
+    private func dropMappedWeightPages() {
+        var dropped = Set<ObjectIdentifier>()
+        for tensor in model.graph.constants.values {
+            guard case .float32(let floats) = tensor.storage, let storage = floats.mappedStorage,
+                  dropped.insert(ObjectIdentifier(storage)).inserted else { continue }
+            storage.dropResidentPages()
+        }
     }
 
     /// Batch sizes with a compiled plan.

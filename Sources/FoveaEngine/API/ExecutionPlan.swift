@@ -57,7 +57,11 @@ public final class ExecutionPlan: @unchecked Sendable {
         defer { lock.unlock() }
         try fill(InputWriter(buffers: compiled.inputs, batchSize: batchSize))
         try compiled.execute()
-        return zip(outputs, compiled.outputs).map { signature, buffer in
+        return collectOutputs()
+    }
+
+    private func collectOutputs() -> [Tensor] {
+        zip(outputs, compiled.outputs).map { signature, buffer in
             Tensor(shape: signature.shape, floats: Array(buffer))
         }
     }
@@ -76,13 +80,17 @@ public final class ExecutionPlan: @unchecked Sendable {
         }
     }
 
-    /// Runs on a single input given as contiguous floats.
+    /// Runs on a single input given as contiguous floats, read in place
+    /// (not copied; only read, and only during the call).
     public func run(input: UnsafeBufferPointer<Float>) throws -> [Tensor] {
         guard inputs.count == 1 else { throw EngineError.inputCount(expected: inputs.count, given: 1) }
         let expected = inputs[0].shape.reduce(1, *)
-        guard input.count == expected else { throw EngineError.inputSize(name: inputs[0].name, expected: expected, given: input.count) }
-        return try run { writer in
-            writer.withBatch { buffer in _ = buffer.update(fromContentsOf: input) }
+        guard input.count == expected, let start = input.baseAddress else {
+            throw EngineError.inputSize(name: inputs[0].name, expected: expected, given: input.count)
         }
+        lock.lock()
+        defer { lock.unlock() }
+        try compiled.execute(readingInputsFrom: [UnsafeRawPointer(start)])
+        return collectOutputs()
     }
 }

@@ -43,6 +43,12 @@ public struct FloatBuffer: Sendable {
         }
     }
 
+    /// The mapped file these floats are read from, if they are a file view.
+    var mappedStorage: ByteStorage? {
+        guard case .bytes(let bytes) = backing, bytes.storage.isFileMapping else { return nil }
+        return bytes.storage
+    }
+
     public var array: [Float] {
         switch backing {
         case .array(let values): return values

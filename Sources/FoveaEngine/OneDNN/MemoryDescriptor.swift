@@ -46,6 +46,26 @@ enum MemoryDescriptor {
         }
     }
 
+    /// `descriptor` (shaped N×C×1×…×1) viewed as an N×C matrix over the same
+    /// memory, when its channels are laid out consecutively: true for plain
+    /// layouts and for channel-blocked ones (nChw8c) once the spatial extent
+    /// is 1. A global pooling result then feeds a classifier without a
+    /// reorder. Nil when no such view exists.
+    static func channelView(of descriptor: dnnl_memory_desc_t) throws -> dnnl_memory_desc_t? {
+        let shape = shape(descriptor)
+        guard descriptor.format_kind == dnnl_blocked, shape.count >= 3, shape.dropFirst(2).allSatisfy({ $0 == 1 }) else { return nil }
+        let blocking = descriptor.format_desc.blocking
+        let strides = withUnsafeBytes(of: blocking.strides) { raw in (0..<2).map { Int(raw.load(fromByteOffset: $0 * 8, as: Int64.self)) } }
+        let blocks = withUnsafeBytes(of: blocking.inner_blks) { raw in (0..<Int(blocking.inner_nblks)).map { Int(raw.load(fromByteOffset: $0 * 8, as: Int64.self)) } }
+        let blockedAxes = withUnsafeBytes(of: blocking.inner_idxs) { raw in (0..<Int(blocking.inner_nblks)).map { Int(raw.load(fromByteOffset: $0 * 8, as: Int64.self)) } }
+        guard blockedAxes.allSatisfy({ $0 == 1 }) else { return nil }
+        let blockSize = blocks.reduce(1, *)
+        // Channel c sits at (c / block) · stride + c % block: linear iff the
+        // stride between channel blocks is the block size itself.
+        guard strides[1] == blockSize else { return nil }
+        return try strided([shape[0], shape[1]], strides: [strides[0], 1], offset: Int(descriptor.offset0))
+    }
+
     /// A stable key for caching reordered weights per layout.
     static func key(_ descriptor: dnnl_memory_desc_t) -> [UInt8] {
         withUnsafeBytes(of: descriptor) { Array($0) }

@@ -70,8 +70,14 @@ struct OneDNNCompiler {
         for (index, output) in program.outputs.enumerated() {
             let shape = program.types[output.value]!.shape
             let layout = try MemoryDescriptor.plain(shape)
+            let computed = try value(output.value)
+            if MemoryDescriptor.equal(computed.layout, layout), case .arena = bufferKinds[computed.buffer] {
+                // Already row-major: the producer writes straight into the output.
+                bufferKinds[computed.buffer] = .output(index)
+                continue
+            }
             let buffer = newBuffer(size: MemoryDescriptor.size(layout), kind: .output(index))
-            try reorder(try value(output.value), into: Value(buffer: buffer, layout: layout))
+            try reorder(computed, into: Value(buffer: buffer, layout: layout))
         }
         return try finish(threads: threads)
     }
@@ -105,6 +111,7 @@ struct OneDNNCompiler {
             }
         }
         var memories: [dnnl_memory_t] = []
+        var inputMemories = Array(repeating: [dnnl_memory_t](), count: program.inputs.count)
         func memory(_ layout: dnnl_memory_desc_t, at address: UnsafeMutableRawPointer) throws -> dnnl_memory_t {
             var layout = layout
             var memory: dnnl_memory_t?
@@ -119,7 +126,10 @@ struct OneDNNCompiler {
                 case .primitive(let primitive, let arguments):
                     let bound = try arguments.map { kind, argument -> dnnl_exec_arg_t in
                         switch argument {
-                        case .buffer(let buffer, let layout): return dnnl_exec_arg_t(arg: kind, memory: try memory(layout, at: addresses[buffer]))
+                        case .buffer(let buffer, let layout):
+                            let bound = try memory(layout, at: addresses[buffer])
+                            if case .input(let slot) = bufferKinds[buffer] { inputMemories[slot].append(bound) }
+                            return dnnl_exec_arg_t(arg: kind, memory: bound)
                         case .constant(let constant): return dnnl_exec_arg_t(arg: kind, memory: constant)
                         case .scratchpad(let layout): return dnnl_exec_arg_t(arg: kind, memory: try memory(layout, at: scratchpad))
                         }
@@ -133,7 +143,7 @@ struct OneDNNCompiler {
             }
             let stream = try context.makeStream()
             return OneDNNPlan(steps: executable, memories: memories, allocations: allocations, stream: stream, threads: threads,
-                              weights: weights, inputs: inputs, outputs: outputs, arenaBytes: arenaSize)
+                              weights: weights, inputs: inputs, inputMemories: inputMemories, outputs: outputs, arenaBytes: arenaSize)
         } catch {
             for memory in memories { dnnl_memory_destroy(memory) }
             for allocation in allocations { allocation.deallocate() }
@@ -296,6 +306,10 @@ struct OneDNNCompiler {
             let input = try value(source)
             let inputShape = shape(source)
             let kept = try reducedShape(input: inputShape, output: shape(destination))
+            if inputShape.count >= 3, kept == Array(inputShape.prefix(2)) + Array(repeating: 1, count: inputShape.count - 2) {
+                try compileSpatialMean(input, inputShape: inputShape, pooledShape: kept, destination: destination)
+                return
+            }
             var sourceLayout = input.layout
             var target = try MemoryDescriptor.plain(kept)
             var desc = dnnl_reduction_desc_t()
@@ -329,6 +343,11 @@ struct OneDNNCompiler {
             let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
             try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_WEIGHTS, slopeArgument), (DNNL_ARG_DST, argument(output))])
         case .reshape(let source, let destination):
+            let current = try value(source)
+            if shape(destination) == Array(shape(source).prefix(2)), let view = try MemoryDescriptor.channelView(of: current.layout) {
+                values[destination] = Value(buffer: current.buffer, layout: view)
+                return
+            }
             let input = try plainSource(source)
             values[destination] = Value(buffer: input.buffer, layout: try MemoryDescriptor.plain(shape(destination)))
             plainCopies[destination] = values[destination]
@@ -449,6 +468,30 @@ struct OneDNNCompiler {
                                                                  layout: descriptor.memoryDescriptor(dnnl_query_weights_md, index: 1))))
         }
         try append(descriptor, arguments)
+    }
+
+    /// A mean over all spatial axes as global average pooling: oneDNN's
+    /// reduction has no optimized kernel for blocked sources, pooling has.
+    private mutating func compileSpatialMean(_ input: Value, inputShape: [Int], pooledShape: [Int], destination: String) throws {
+        var sourceLayout = input.layout
+        var targetLayout = try MemoryDescriptor.any(pooledShape)
+        let spatial = inputShape.dropFirst(2).map { Int64($0) }
+        let zeros = Array(repeating: Int64(0), count: spatial.count)
+        var desc = dnnl_pooling_v2_desc_t()
+        try dnnlCheck(dnnl_pooling_v2_forward_desc_init(&desc, dnnl_forward_inference, dnnl_pooling_avg_exclude_padding, &sourceLayout,
+                                                        &targetLayout, spatial, spatial, zeros, zeros, zeros), "describe a spatial mean")
+        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "spatial mean")
+        let pooledLayout = descriptor.memoryDescriptor(dnnl_query_dst_md)
+        let pooled = Value(buffer: newBuffer(size: MemoryDescriptor.size(pooledLayout)), layout: pooledLayout)
+        try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_DST, argument(pooled))])
+        if shape(destination) == pooledShape {
+            values[destination] = pooled
+        } else if let view = try MemoryDescriptor.channelView(of: pooledLayout) {
+            values[destination] = Value(buffer: pooled.buffer, layout: view)
+        } else {
+            let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
+            try reorder(pooled, into: Value(buffer: output.buffer, layout: try MemoryDescriptor.plain(pooledShape)))
+        }
     }
 
     private mutating func compilePooling(_ pool: Kernel.Pooling) throws {

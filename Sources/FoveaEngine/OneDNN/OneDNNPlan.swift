@@ -23,12 +23,15 @@ final class OneDNNPlan: @unchecked Sendable {
     /// Kept alive for the weights the primitives read.
     private let weights: WeightStore
     let inputs: [UnsafeMutableBufferPointer<Float>]
+    /// Per input, the memory objects bound to its buffer, so a run can read
+    /// the caller's floats in place instead of copying them in.
+    private let inputMemories: [[dnnl_memory_t]]
     let outputs: [UnsafeMutableBufferPointer<Float>]
     let arenaBytes: Int
 
     init(steps: [Step], memories: [dnnl_memory_t], allocations: [UnsafeMutableRawPointer], stream: dnnl_stream_t,
          threads: Int, weights: WeightStore, inputs: [UnsafeMutableBufferPointer<Float>],
-         outputs: [UnsafeMutableBufferPointer<Float>], arenaBytes: Int) {
+         inputMemories: [[dnnl_memory_t]], outputs: [UnsafeMutableBufferPointer<Float>], arenaBytes: Int) {
         self.steps = steps
         self.memories = memories
         self.allocations = allocations
@@ -36,6 +39,7 @@ final class OneDNNPlan: @unchecked Sendable {
         self.threads = threads
         self.weights = weights
         self.inputs = inputs
+        self.inputMemories = inputMemories
         self.outputs = outputs
         self.arenaBytes = arenaBytes
     }
@@ -46,7 +50,31 @@ final class OneDNNPlan: @unchecked Sendable {
         for allocation in allocations { allocation.deallocate() }
     }
 
+    /// Runs on the plan's own input buffers.
     func execute() throws {
+        try run()
+    }
+
+    /// Runs reading input `i` from `external[i]` (each as large as the plan's
+    /// input buffer) without copying it. Primitives only read inputs, so the
+    /// caller's memory is never written.
+    func execute(readingInputsFrom external: [UnsafeRawPointer]) throws {
+        precondition(external.count == inputs.count, "one pointer per plan input")
+        try bindInputs { external[$0] }
+        defer { try? bindInputs { UnsafeRawPointer(inputs[$0].baseAddress!) } }
+        try run()
+    }
+
+    private func bindInputs(_ address: (Int) -> UnsafeRawPointer) throws {
+        for (slot, memories) in inputMemories.enumerated() {
+            let handle = UnsafeMutableRawPointer(mutating: address(slot))
+            for memory in memories {
+                try dnnlCheck(dnnl_memory_set_data_handle(memory, handle), "bind input \(slot)")
+            }
+        }
+    }
+
+    private func run() throws {
         OpenMPThreads.setForCurrentThread(threads)
         for step in steps {
             switch step {

@@ -1,7 +1,8 @@
 /// Turns `Add(conv(x), r)` into a convolution with a `sum` post-op that
 /// accumulates into a buffer pre-filled with `r`, the classic ResNet
 /// shortcut. The convolution chosen is the one computed last, so that `r`
-/// already exists when it runs.
+/// already exists when it runs. Activations already fused into the Add
+/// (the ResNet Add+Relu) follow the sum in the convolution's post-ops.
 public struct ResidualAddFusion: GraphPass {
     public init() {}
 
@@ -11,7 +12,8 @@ public struct ResidualAddFusion: GraphPass {
         var index = 0
         while index < graph.nodes.count {
             defer { index += 1 }
-            guard let add = graph.nodes[index].op as? ElementwiseBinary, add.function == .add, add.postOps.isEmpty else { continue }
+            guard let add = graph.nodes[index].op as? ElementwiseBinary, add.function == .add,
+                  !add.postOps.contains(.residualAdd) else { continue }
             let addNode = graph.nodes[index]
             let producers = graph.producers()
             let consumers = graph.consumerCounts()
@@ -34,6 +36,7 @@ public struct ResidualAddFusion: GraphPass {
                 convNode.inputs.append(biasName)
             }
             conv.postOps.append(.residualAdd)
+            conv.postOps += add.postOps
             convNode.op = conv
             convNode.inputs.append(residual)
             convNode.outputs = addNode.outputs

@@ -14,12 +14,25 @@ public final class ByteStorage: @unchecked Sendable {
     /// Start of the bytes; valid for the lifetime of `self`.
     let base: UnsafeRawPointer?
     public let count: Int
+    /// Whether the bytes are a read-only file mapping (as opposed to owned memory).
+    let isFileMapping: Bool
     private let release: @Sendable (UnsafeRawPointer?, Int) -> Void
 
-    private init(base: UnsafeRawPointer?, count: Int, release: @escaping @Sendable (UnsafeRawPointer?, Int) -> Void) {
+    private init(base: UnsafeRawPointer?, count: Int, isFileMapping: Bool = false,
+                 release: @escaping @Sendable (UnsafeRawPointer?, Int) -> Void) {
         self.base = base
         self.count = count
+        self.isFileMapping = isFileMapping
         self.release = release
+    }
+
+    /// Unmaps the file's pages from this process without changing the bytes:
+    /// they stay in the page cache and are faulted in again on the next read.
+    /// Used once weights were converted, so that resident memory does not
+    /// count them twice. No effect on owned memory.
+    func dropResidentPages() {
+        guard isFileMapping, let base else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), count, Int32(MADV_DONTNEED))
     }
 
     deinit { release(base, count) }
@@ -55,7 +68,7 @@ public final class ByteStorage: @unchecked Sendable {
         guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
             throw FileMappingError(path: path, reason: String(cString: strerror(errno)))
         }
-        return ByteStorage(base: UnsafeRawPointer(mapped), count: size) { pointer, length in
+        return ByteStorage(base: UnsafeRawPointer(mapped), count: size, isFileMapping: true) { pointer, length in
             if let pointer { munmap(UnsafeMutableRawPointer(mutating: pointer), length) }
         }
     }
