@@ -63,16 +63,17 @@ public final class BatchScheduler: @unchecked Sendable {
     /// Reserves a slot, lets `fill` write the preprocessed input into it, and
     /// waits for the batch it lands in to run.
     ///
-    /// `fill` runs on the caller's thread, so images of concurrent requests
-    /// are decoded in parallel. If it throws, the slot is given up and the
-    /// error propagates unchanged.
+    /// The slot is reserved (or `queueFull` thrown) before `fill` starts, on
+    /// the caller's thread; `fill` may hop elsewhere to decode, and images of
+    /// concurrent requests are decoded in parallel. If it throws, the slot is
+    /// given up and the error propagates unchanged.
     public func submit(
-        fill: (UnsafeMutableBufferPointer<Float>) throws -> Void
+        fill: (UnsafeMutableBufferPointer<Float>) async throws -> Void
     ) async throws -> BatchItemResult {
         let deadline = clock.now + settings.timeout
         let (batch, index) = try reserveSlot(deadline: deadline)
         do {
-            try fill(batch.buffer.slot(index))
+            try await fill(batch.buffer.slot(index))
         } catch {
             let work = lock.withLock {
                 batch.markAbandoned(index)

@@ -28,14 +28,17 @@ public final class ServedModel: Sendable {
     public var name: String { settings.name }
 
     /// Decodes `image` straight into a batch slot, waits for its batch and
-    /// ranks the result.
+    /// ranks the result. The slot is reserved (or refused with 503) on the
+    /// caller's queue; the decoding itself runs on `DecodeExecutor`.
     public func classify(_ image: some ContiguousBytes & Sendable, topK: Int? = nil) async throws -> Classification {
         let clock = ContinuousClock()
         var decode = Duration.zero
         let result = try await scheduler.submit { slot in
-            let start = clock.now
-            _ = try preprocessor.process(image, into: slot)
-            decode = clock.now - start
+            try await withTaskExecutorPreference(DecodeExecutor.shared) {
+                let start = clock.now
+                _ = try preprocessor.process(image, into: slot)
+                decode = clock.now - start
+            }
         }
         let scores = normalization.apply(to: result.scores)
         return Classification(

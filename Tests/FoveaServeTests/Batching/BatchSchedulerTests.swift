@@ -77,6 +77,31 @@ final class BatchSchedulerTests: XCTestCase {
         for task in queued { _ = try await task.value }
     }
 
+    func testAFullQueueRefusesWhileTheAdmittedRequestsAreStillDecoding() async throws {
+        let scheduler = BatchScheduler(settings: settings(batch: 4, delayMs: 1, capacity: 2), executors: [EchoExecutor()])
+        let decodingMayFinish = Gate()
+        let decoding = (0..<2).map { _ in
+            Task {
+                try await scheduler.submit { slot in
+                    await decodingMayFinish.wait()
+                    for i in slot.indices { slot[i] = 5 }
+                }
+            }
+        }
+        while scheduler.queueDepth < 2 { try await Task.sleep(for: .milliseconds(2)) }
+        do {
+            _ = try await submit(scheduler, value: 3)
+            XCTFail("both slots are taken by requests still decoding")
+        } catch let error as SchedulingError {
+            XCTAssertEqual(error, .queueFull(capacity: 2), "refused without waiting for their decodes")
+        }
+        await decodingMayFinish.open()
+        for task in decoding {
+            let result = try await task.value
+            XCTAssertEqual(result.scores, [5])
+        }
+    }
+
     func testARequestPastItsDeadlineIsDroppedBeforeInference() async throws {
         let executor = EchoExecutor(gated: true)
         let scheduler = BatchScheduler(settings: settings(delayMs: 1, timeoutMs: 30), executors: [executor])
@@ -150,5 +175,22 @@ final class BatchSchedulerTests: XCTestCase {
         await executors[1].waitUntilStarted()
         executors.forEach { $0.release() }
         for task in tasks { _ = try await task.value }
+    }
+}
+
+/// Holds asynchronous work until the test opens it.
+private actor Gate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
     }
 }
