@@ -13,6 +13,7 @@ public struct ModelSettings: Sendable, Equatable, Decodable {
     /// are reported as `class_<index>`.
     public var labels: String?
     public var preprocess: PreprocessSpec = .imageNet
+    public var jpegDownscaling = JPEGDownscaling.accurate
     /// Predictions returned when the request does not ask for `top_k`.
     public var topK = 5
     /// Whether the model's output row is logits or probabilities; when unset
@@ -43,6 +44,7 @@ public struct ModelSettings: Sendable, Equatable, Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, path, labels, preprocess, output, batching, instances
         case topK = "top_k"
+        case jpegDownscaling = "jpeg_downscaling"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +60,7 @@ public struct ModelSettings: Sendable, Equatable, Decodable {
         labels = try c.decodeIfPresent(String.self, forKey: .labels)
         preprocess = try c.decodeIfPresent(PreprocessSpec.self, forKey: .preprocess) ?? preprocess
         topK = try c.positive(.topK) ?? topK
+        jpegDownscaling = try c.decodeIfPresent(JPEGDownscaling.self, forKey: .jpegDownscaling) ?? jpegDownscaling
         output = try c.decodeIfPresent(ScoreNormalization.self, forKey: .output)
         batching = try c.decodeIfPresent(BatchingSettings.self, forKey: .batching) ?? batching
         instances = try c.positive(.instances) ?? instances

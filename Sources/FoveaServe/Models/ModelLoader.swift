@@ -65,7 +65,9 @@ public struct ModelLoader: Sendable {
         ])
         return ServedModel(
             settings: settings, labels: labels ?? Labels(names: []), metadata: model.metadata,
-            normalization: normalization, preprocessor: ImagePreprocessor(spec: settings.preprocess),
+            normalization: normalization,
+            preprocessor: ImagePreprocessor(spec: settings.preprocess,
+                                            dctOversampling: settings.jpegDownscaling.dctOversampling),
             scheduler: scheduler)
     }
 

@@ -13,6 +13,7 @@ struct ModelDescription: Encodable {
     var top_k: Int
     var instances: Int
     var preprocess: PreprocessSpec
+    var jpeg_downscaling: String
     var batching: Batching
     var queue_depth: Int
 
@@ -41,6 +42,7 @@ struct ModelDescription: Encodable {
         top_k = settings.topK
         instances = settings.instances
         preprocess = settings.preprocess
+        jpeg_downscaling = settings.jpegDownscaling.rawValue
         batching = Batching(
             max_batch_size: settings.batching.maxBatchSize,
             max_queue_delay_ms: settings.batching.maxQueueDelay.roundedMilliseconds,

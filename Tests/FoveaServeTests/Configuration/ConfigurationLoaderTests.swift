@@ -61,6 +61,19 @@ final class ConfigurationLoaderTests: XCTestCase {
         XCTAssertEqual(configuration.admin.token, "s3cret")
     }
 
+    func testJPEGDownscalingIsAccurateUnlessAModelAsksForFast() throws {
+        let configuration = try loader.decode("""
+            models:
+              - {name: a, path: a.onnx}
+              - {name: b, path: b.onnx, jpeg_downscaling: fast}
+            """, file: "f.yaml")
+        XCTAssertEqual(configuration.models.map(\.jpegDownscaling), [.accurate, .fast])
+        XCTAssertEqual(JPEGDownscaling.accurate.dctOversampling, 4, "within 2/255 of Pillow")
+        XCTAssertEqual(JPEGDownscaling.fast.dctOversampling, 2)
+        assertError(in: "models:\n  - {name: a, path: a.onnx, jpeg_downscaling: quick}\n",
+                    key: "models[0].jpeg_downscaling", mentioning: "quick")
+    }
+
     func testUnknownKeyIsNamedWithItsPath() {
         assertError(in: "server:\n  limits:\n    max_body_byte: 10\n",
                     key: "server.limits.max_body_byte", mentioning: "unknown key")
