@@ -53,6 +53,7 @@ def main() -> int:
         ok = report.ok
         print(f"answers: {counts}; {len(ok) / report.duration_s:.1f}/s; p50 "
               f"{percentile(latencies_ms(ok), 50):.1f} ms, p99 {percentile(latencies_ms(ok), 99):.1f} ms", flush=True)
+        print(report.stale_connection_summary(), flush=True)
         verdict.check("zero non-2xx answers and connection failures", not report.failed and ok,
                       ", ".join(f"{k}: {v}" for k, v in counts.items()))
         # Allocator pools and per-batch buffers reach their plateau within the first ~20 s.

@@ -26,6 +26,9 @@ class Outcome:
     retry_after: str | None = None
     model: str | None = None
     connection_close: bool = False  # the answer said `Connection: close`
+    # Set when the request was resent on a fresh connection because the reused
+    # one turned out closed before any answer byte: seconds it had sat idle.
+    stale_connection_idle_s: float | None = None
 
 
 @dataclass
@@ -49,6 +52,14 @@ class LoadReport:
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status is None or not 200 <= o.status < 300]
 
+    def stale_connection_summary(self) -> str:
+        """How many requests were resent because their kept-alive connection had been closed while idle."""
+        idle = sorted(o.stale_connection_idle_s for o in self.outcomes if o.stale_connection_idle_s is not None)
+        if not idle:
+            return "no request met a connection closed while idle"
+        return (f"{len(idle)} requests resent on a fresh connection after their kept-alive one was closed "
+                f"while idle (idle {idle[0]:.1f}–{idle[-1]:.1f} s)")
+
     def status_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for outcome in self.outcomes:
@@ -68,13 +79,25 @@ def latencies_ms(outcomes: list[Outcome]) -> list[float]:
     return [o.latency_s * 1000 for o in outcomes]
 
 
+class StaleConnection(Exception):
+    """A reused connection ended before the first byte of the answer."""
+
+
 class Connection:
-    """One keep-alive connection; reconnects lazily after the server closes it."""
+    """One keep-alive connection; reconnects lazily after the server closes it.
+
+    A server may close a keep-alive connection that sat idle (Fovea after
+    `keep_alive_idle`) just as the client reuses it; the request then meets
+    end-of-stream before any answer. Like Go's net/http and urllib3, the
+    request is resent once on a fresh connection; the outcome records the
+    idle time so reports can tell these apart from connections cut mid-answer.
+    """
 
     def __init__(self, port: int):
         self.port = port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.idle_since: float | None = None  # set after a complete answer on a kept-alive connection
 
     async def _ensure(self) -> None:
         if self.writer is None or self.writer.is_closing():
@@ -84,11 +107,19 @@ class Connection:
         if self.writer is not None:
             self.writer.close()
         self.reader = self.writer = None
+        self.idle_since = None
 
     async def request(self, head: bytes, body: bytes, timeout: float) -> Outcome:
         sent_at = time.monotonic()
         try:
-            return await asyncio.wait_for(self._exchange(head, body, sent_at), timeout)
+            try:
+                return await asyncio.wait_for(self._exchange(head, body, sent_at), timeout)
+            except StaleConnection as stale:
+                self.close()
+                remaining = timeout - (time.monotonic() - sent_at)
+                outcome = await asyncio.wait_for(self._exchange(head, body, sent_at), max(0.001, remaining))
+                outcome.stale_connection_idle_s = stale.args[0]
+                return outcome
         except asyncio.TimeoutError:
             self.close()
             return Outcome(sent_at, time.monotonic() - sent_at, None, "timeout")
@@ -97,11 +128,18 @@ class Connection:
             return Outcome(sent_at, time.monotonic() - sent_at, None, type(error).__name__)
 
     async def _exchange(self, head: bytes, body: bytes, sent_at: float) -> Outcome:
+        idle_since, self.idle_since = self.idle_since, None
         await self._ensure()
         assert self.reader is not None and self.writer is not None
-        self.writer.write(head + body)
-        await self.writer.drain()
-        raw = await self.reader.readuntil(b"\r\n\r\n")
+        try:
+            self.writer.write(head + body)
+            await self.writer.drain()
+            raw = await self.reader.readuntil(b"\r\n\r\n")
+        except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError) as error:
+            nothing_answered = not isinstance(error, asyncio.IncompleteReadError) or not error.partial
+            if idle_since is not None and nothing_answered:
+                raise StaleConnection(time.monotonic() - idle_since) from error
+            raise
         lines = raw.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
         headers = {}
@@ -120,6 +158,8 @@ class Connection:
         closing = headers.get("connection", "").lower() == "close"
         if closing:
             self.close()
+        else:
+            self.idle_since = time.monotonic()
         return Outcome(sent_at, latency, status, None, headers.get("retry-after"), model, closing)
 
 
