@@ -7,7 +7,8 @@ import XCTest
 final class BadModelTests: XCTestCase {
     private static func badModelsDirectory() throws -> URL {
         let directory = PythonTools.cacheDirectory.appendingPathComponent("bad-models")
-        if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("valid.onnx").path) {
+        let names = ["valid", "missing_initializer", "unsupported_op", "shape_mismatch", "huge_reshape", "huge_pads"]
+        if !names.allSatisfy({ FileManager.default.fileExists(atPath: directory.appendingPathComponent("\($0).onnx").path) }) {
             try PythonTools.run("make_bad_models.py", [directory.path])
         }
         return directory
@@ -68,6 +69,13 @@ final class BadModelTests: XCTestCase {
     func testShapeMismatchNamesTheNode() throws {
         let message = try XCTUnwrap(loadError(try Self.badModelsDirectory().appendingPathComponent("shape_mismatch.onnx").path))
         XCTAssertTrue(message.contains("mismatched_conv") && message.contains("channels"), message)
+    }
+
+    func testShapesAndPadsThatWouldOverflowAreRefusedByName() throws {
+        let reshape = try XCTUnwrap(loadError(try Self.badModelsDirectory().appendingPathComponent("huge_reshape.onnx").path))
+        XCTAssertTrue(reshape.contains("overflowing_reshape") && reshape.contains("out of range"), reshape)
+        let pads = try XCTUnwrap(loadError(try Self.badModelsDirectory().appendingPathComponent("huge_pads.onnx").path))
+        XCTAssertTrue(pads.contains("overflowing_conv") && pads.contains("pad"), pads)
     }
 
     func testRandomCorruptionNeverCrashes() throws {

@@ -24,6 +24,11 @@ extension Graph {
                 }
                 shape.append(dimension)
             }
+            do {
+                _ = try ShapeMath.elementCount(of: shape)
+            } catch let error as OperatorError {
+                throw ModelError.invalidInput(name: input.name, reason: error.message)
+            }
             let type = TensorType(.float32, shape)
             states[input.name] = .runtime(type)
             plannedInputs.append((input.name, type))
@@ -37,6 +42,7 @@ extension Graph {
             }
             do {
                 let types = try node.op.outputTypes(inputStates)
+                for type in types { _ = try ShapeMath.elementCount(of: type.shape) }
                 var results: [ValueState]? = nil
                 if let shapeOp = node.op as? Shape {
                     results = [.constant(shapeOp.value(of: inputStates[0]))]

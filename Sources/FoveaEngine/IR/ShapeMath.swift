@@ -1,5 +1,42 @@
 /// Shape arithmetic shared by operators.
+///
+/// Dimensions, pads and kernel sizes come from the model file, so a damaged
+/// or hostile model can carry values whose sums or products overflow `Int`,
+/// which traps. Every such value passes `dimension(_:_:)` before arithmetic
+/// and every shape's size is taken with `elementCount(of:)`.
 enum ShapeMath {
+    /// Far above any real tensor dimension, far below where sums of a few
+    /// of them could overflow.
+    static let maxDimension = 1 << 31
+    /// Far above what a CPU could hold (4 TiB of floats), far below overflow.
+    static let maxElements = 1 << 40
+
+    /// `value` as a dimension-like quantity (a size, pad, stride or kernel
+    /// extent), refused when negative or absurdly large.
+    static func dimension<Value: BinaryInteger>(_ value: Value, _ what: String) throws -> Int {
+        guard value >= 0, value <= maxDimension else {
+            throw OperatorError("\(what) \(value) is out of range (0...\(maxDimension))")
+        }
+        return Int(value)
+    }
+
+    /// The number of elements of `shape`, refused when a dimension is out of
+    /// `dimension(_:_:)`'s range or the product exceeds `maxElements`.
+    static func elementCount(of shape: [Int]) throws -> Int {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0, dimension <= maxDimension else {
+                throw OperatorError("dimension \(dimension) of shape \(shape) is out of range (0...\(maxDimension))")
+            }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= maxElements else {
+                throw OperatorError("shape \(shape) has more than \(maxElements) elements")
+            }
+            count = product
+        }
+        return count
+    }
+
     /// Maps a possibly negative axis into 0..<rank.
     static func normalize(axis: Int, rank: Int) throws -> Int {
         let normalized = axis < 0 ? axis + rank : axis

@@ -39,6 +39,10 @@ public struct SpatialWindow: Sendable, Equatable {
         guard strides.allSatisfy({ $0 > 0 }), dilations.allSatisfy({ $0 > 0 }), kernel.allSatisfy({ $0 > 0 }) else {
             throw OperatorError("kernel sizes, strides and dilations must be positive")
         }
+        for values in [kernel, strides, dilations] { _ = try values.map { try ShapeMath.dimension($0, "window size") } }
+        if case .explicit(let padBegin, let padEnd) = padding {
+            _ = try (padBegin + padEnd).map { try ShapeMath.dimension($0, "pad") }
+        }
         var begin = Array(repeating: 0, count: rank)
         var end = Array(repeating: 0, count: rank)
         var output = Array(repeating: 0, count: rank)

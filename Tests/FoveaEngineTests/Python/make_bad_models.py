@@ -30,6 +30,15 @@ def main():
          os.path.join(out, "unsupported_op.onnx"))
     save(conv_model([helper.make_node("Conv", ["x", "w"], ["y"], name="mismatched_conv")], [wrong_weights], "mismatch"),
          os.path.join(out, "shape_mismatch.onnx"))
+    # Target shapes and pads whose products or sums overflow a 64-bit integer.
+    huge_shape = numpy_helper.from_array(np.array([2**40, 2**40, 1, 1], np.int64), "huge_shape")
+    save(conv_model([helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+                     helper.make_node("Reshape", ["c", "huge_shape"], ["y"], name="overflowing_reshape")],
+                    [weights, huge_shape], "huge_reshape"),
+         os.path.join(out, "huge_reshape.onnx"))
+    save(conv_model([helper.make_node("Conv", ["x", "w"], ["y"], name="overflowing_conv",
+                                      pads=[2**62, 2**62, 2**62, 2**62])], [weights], "huge_pads"),
+         os.path.join(out, "huge_pads.onnx"))
     save(conv_model([helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
                      helper.make_node("Relu", ["c"], ["y"], name="relu")], [weights], "valid"),
          os.path.join(out, "valid.onnx"))

@@ -8,8 +8,9 @@ public struct ConstantOfShape: Operator {
 
     private func shape(_ input: ValueState) throws -> [Int] {
         guard let dims = input.constant?.int64s else { throw OperatorError("the shape must be known when planning") }
-        guard dims.allSatisfy({ $0 >= 0 }) else { throw OperatorError("negative dimension in \(dims)") }
-        return dims.map { Int($0) }
+        let shape = try dims.map { try ShapeMath.dimension($0, "dimension") }
+        _ = try ShapeMath.elementCount(of: shape)
+        return shape
     }
 
     public func outputTypes(_ inputs: [ValueState]) throws -> [TensorType] {
@@ -19,7 +20,7 @@ public struct ConstantOfShape: Operator {
 
     public func evaluate(_ inputs: [Tensor]) throws -> [Tensor]? {
         let shape = try self.shape(.constant(inputs[0]))
-        let count = shape.reduce(1, *)
+        let count = try ShapeMath.elementCount(of: shape)
         switch value.storage {
         case .int64(let values): return [Tensor(shape: shape, int64s: Array(repeating: values.first ?? 0, count: count))]
         case .float32: return [Tensor(shape: shape, floats: Array(repeating: value.floats.first ?? 0, count: count))]

@@ -18,7 +18,7 @@ public struct Pad: Operator {
         var value = self.value
         if inputs.count > 1, !(inputs[1].constant.map { $0.elementCount == 0 } ?? false) {
             guard let given = inputs[1].constant?.int64s else { throw OperatorError("pads must be known when planning") }
-            pads = given.map { Int($0) }
+            pads = try given.map { try ShapeMath.dimension($0, "pad") }
         }
         if inputs.count > 2 {
             guard let given = inputs[2].constant?.floats else { throw OperatorError("the pad value must be known when planning") }
@@ -26,6 +26,7 @@ public struct Pad: Operator {
         }
         guard let pads, pads.count == 2 * x.count else { throw OperatorError("pads must have \(2 * x.count) values") }
         guard pads.allSatisfy({ $0 >= 0 }) else { throw OperatorError("negative pads \(pads) are not supported") }
+        _ = try pads.map { try ShapeMath.dimension($0, "pad") }
         return (Array(pads[..<x.count]), Array(pads[x.count...]), value)
     }
 

@@ -18,20 +18,20 @@ public struct Reshape: Operator {
                 guard index < x.count else { throw OperatorError("0 at position \(index) has no input dimension to copy") }
                 return x[index]
             }
-            guard value >= -1 else { throw OperatorError("invalid target dimension \(value)") }
-            return Int(value)
+            if value == -1 { return -1 }
+            return try ShapeMath.dimension(value, "target dimension")
         }
-        let total = x.reduce(1, *)
+        let total = try ShapeMath.elementCount(of: x)
         let inferred = shape.indices.filter { shape[$0] == -1 }
         guard inferred.count <= 1 else { throw OperatorError("more than one -1 in target shape \(requested)") }
         if let index = inferred.first {
-            let known = shape.enumerated().filter { $0.offset != index }.reduce(1) { $0 * $1.element }
+            let known = try ShapeMath.elementCount(of: shape.enumerated().filter { $0.offset != index }.map(\.element))
             guard known > 0, total % known == 0 else {
                 throw OperatorError("cannot reshape \(x) to \(requested)")
             }
             shape[index] = total / known
         }
-        guard shape.reduce(1, *) == total else {
+        guard try ShapeMath.elementCount(of: shape) == total else {
             throw OperatorError("cannot reshape \(x) (\(total) elements) to \(requested)")
         }
         return [TensorType(inputs[0].type.elementType, shape)]

@@ -20,14 +20,15 @@ public struct Split: Operator {
         var sizes = self.sizes
         if inputs.count > 1, !inputs[1].shape.isEmpty || inputs[1].constant != nil {
             guard let given = inputs[1].constant?.int64s else { throw OperatorError("split sizes must be known when planning") }
-            sizes = given.map { Int($0) }
+            sizes = try given.map { try ShapeMath.dimension($0, "split size") }
         }
         let extent = x.shape[axis]
         let parts = sizes ?? {
             let chunk = (extent + outputCount - 1) / outputCount
             return (0..<outputCount).map { min(chunk, max(0, extent - $0 * chunk)) }
         }()
-        guard parts.count == outputCount, parts.reduce(0, +) == extent, parts.allSatisfy({ $0 >= 0 }) else {
+        guard parts.count == outputCount, parts.allSatisfy({ $0 >= 0 && $0 <= ShapeMath.maxDimension }),
+              parts.reduce(0, +) == extent else {
             throw OperatorError("split sizes \(parts) do not divide axis \(axis) of extent \(extent) into \(outputCount) parts")
         }
         return (axis, parts)
