@@ -51,4 +51,6 @@ final class ModelMatrixTests: XCTestCase {
     func testMobileNetV1() throws { try check("mobilenet_v1") }
     func testParNetS() throws { try check("parnet_s") }
     func testResNet18TransferLearningHead() throws { try check("resnet18_transfer") }
+    /// Concats assembled in place (with a pooling source), off the channel-block grid, and followed by a channel shuffle.
+    func testConcatBranches() throws { try check("concat_branches") }
 }

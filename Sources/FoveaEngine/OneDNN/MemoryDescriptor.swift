@@ -32,6 +32,14 @@ enum MemoryDescriptor {
         return descriptor
     }
 
+    /// Dense layout in the given format (e.g. nChw8c).
+    static func tagged(_ shape: [Int], format: dnnl_format_tag_t) throws -> dnnl_memory_desc_t {
+        var descriptor = dnnl_memory_desc_t()
+        try dnnlCheck(dnnl_memory_desc_init_by_tag(&descriptor, Int32(shape.count), dims(shape), dnnl_f32, format),
+                      "describe tensor \(shape) in format \(format.rawValue)")
+        return descriptor
+    }
+
     static func equal(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
         withUnsafePointer(to: a) { pa in withUnsafePointer(to: b) { pb in dnnl_memory_desc_equal(pa, pb) != 0 } }
     }

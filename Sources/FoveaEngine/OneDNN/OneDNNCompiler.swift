@@ -12,7 +12,8 @@ struct OneDNNCompiler {
     private enum BufferKind { case arena, input(Int), output(Int) }
 
     private enum Argument {
-        case buffer(Int, dnnl_memory_desc_t)
+        /// A buffer's memory from a byte offset on.
+        case buffer(Int, dnnl_memory_desc_t, offset: Int)
         case constant(dnnl_memory_t)
         case scratchpad(dnnl_memory_desc_t)
     }
@@ -26,6 +27,15 @@ struct OneDNNCompiler {
     private struct Value {
         var buffer: Int
         var layout: dnnl_memory_desc_t
+        /// Bytes into the buffer: non-zero for a source's slot in an in-place concat.
+        var offset = 0
+    }
+
+    /// Progress of an in-place concat; its first producer fixes the format.
+    private enum ConcatAssembly {
+        case undecided
+        case rejected
+        case assembling(buffer: Int, format: dnnl_format_tag_t)
     }
 
     private let context: OneDNNContext
@@ -40,6 +50,16 @@ struct OneDNNCompiler {
     /// Index of the last kernel reading each value (outputs: past the end).
     private var lastUse: [String: Int] = [:]
     private var kernelIndex = 0
+    private var concats: [InPlaceConcat] = []
+    private var concatAssemblies: [ConcatAssembly] = []
+    /// Source value → (index into `concats`, position among its sources).
+    private var concatSlots: [String: (concat: Int, source: Int)] = [:]
+    /// Sources whose producer already wrote them into their concat slot.
+    private var placedInConcat: Set<String> = []
+    /// Concat + channel shuffle groups by the concat's kernel index.
+    private var shuffles: [Int: ShuffledConcat] = [:]
+    /// Kernels a shuffled concat already covers.
+    private var coveredKernels: Set<Int> = []
 
     static func compile(_ program: ExecutionProgram, context: OneDNNContext, weights: WeightStore, threads: Int) throws -> OneDNNPlan {
         var compiler = OneDNNCompiler(context: context, weights: weights, program: program)
@@ -59,19 +79,33 @@ struct OneDNNCompiler {
             for source in kernel.sources { lastUse[source] = index }
         }
         for output in program.outputs { lastUse[output.value] = Int.max }
+        for shuffle in ShuffledConcat.find(in: program) {
+            shuffles[shuffle.kernels[0]] = shuffle
+            coveredKernels.formUnion(shuffle.kernels.dropFirst())
+        }
+        let shuffledSources = Set(shuffles.values.flatMap(\.sources))
+        concats = InPlaceConcat.candidates(in: program).filter { $0.sources.allSatisfy { !shuffledSources.contains($0) } }
+        concatAssemblies = concats.map { _ in .undecided }
+        for (index, concat) in concats.enumerated() {
+            for (position, source) in concat.sources.enumerated() { concatSlots[source] = (index, position) }
+        }
         for (index, input) in program.inputs.enumerated() {
             let layout = try MemoryDescriptor.plain(input.type.shape)
             values[input.name] = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout), kind: .input(index)), layout: layout)
         }
-        for (index, kernel) in program.kernels.enumerated() {
+        for (index, kernel) in program.kernels.enumerated() where !coveredKernels.contains(index) {
             kernelIndex = index
-            try compile(kernel)
+            if let shuffle = shuffles[index] {
+                try compileShuffledConcat(shuffle)
+            } else {
+                try compile(kernel)
+            }
         }
         for (index, output) in program.outputs.enumerated() {
             let shape = program.types[output.value]!.shape
             let layout = try MemoryDescriptor.plain(shape)
             let computed = try value(output.value)
-            if MemoryDescriptor.equal(computed.layout, layout), case .arena = bufferKinds[computed.buffer] {
+            if MemoryDescriptor.equal(computed.layout, layout), computed.offset == 0, case .arena = bufferKinds[computed.buffer] {
                 // Already row-major: the producer writes straight into the output.
                 bufferKinds[computed.buffer] = .output(index)
                 continue
@@ -126,8 +160,8 @@ struct OneDNNCompiler {
                 case .primitive(let primitive, let arguments):
                     let bound = try arguments.map { kind, argument -> dnnl_exec_arg_t in
                         switch argument {
-                        case .buffer(let buffer, let layout):
-                            let bound = try memory(layout, at: addresses[buffer])
+                        case .buffer(let buffer, let layout, let offset):
+                            let bound = try memory(layout, at: addresses[buffer] + offset)
                             if case .input(let slot) = bufferKinds[buffer] { inputMemories[slot].append(bound) }
                             return dnnl_exec_arg_t(arg: kind, memory: bound)
                         case .constant(let constant): return dnnl_exec_arg_t(arg: kind, memory: constant)
@@ -182,7 +216,7 @@ struct OneDNNCompiler {
 
     private mutating func argument(_ value: Value) -> Argument {
         touch(value.buffer)
-        return .buffer(value.buffer, value.layout)
+        return .buffer(value.buffer, value.layout, offset: value.offset)
     }
 
     /// `name` in exactly `layout`, reordering into a temporary if needed.
@@ -278,6 +312,7 @@ struct OneDNNCompiler {
             arguments.append((DNNL_ARG_DST, argument(output)))
             try append(descriptor, arguments)
         case .concat(let sources, let axis, let destination):
+            if try assembleInPlace(destination) { return }
             let inputs = try sources.map { try value($0) }
             var layouts = inputs.map(\.layout)
             var target = try MemoryDescriptor.any(shape(destination))
@@ -316,7 +351,7 @@ struct OneDNNCompiler {
             try dnnlCheck(dnnl_reduction_desc_init(&desc, dnnl_reduction_mean, &sourceLayout, &target, 0, 0), "describe ReduceMean")
             let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "ReduceMean")
             let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
-            try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_DST, argument(Value(buffer: output.buffer, layout: target)))])
+            try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_DST, argument(Value(buffer: output.buffer, layout: target, offset: output.offset)))])
         case .matMul(let left, let right, let destination):
             try compileMatMul(left, right, destination)
         case .prelu(let source, let slope, let destination):
@@ -338,18 +373,18 @@ struct OneDNNCompiler {
             case .constant(let constant): slopeArgument = try constantMemory(constant, logicalShape: slopeShape, layout: weightsLayout)
             case .value(let name):
                 let viewed = try plainSource(name)
-                slopeArgument = argument(try converted(Value(buffer: viewed.buffer, layout: try MemoryDescriptor.plain(slopeShape)), to: weightsLayout))
+                slopeArgument = argument(try converted(Value(buffer: viewed.buffer, layout: try MemoryDescriptor.plain(slopeShape), offset: viewed.offset), to: weightsLayout))
             }
             let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
             try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_WEIGHTS, slopeArgument), (DNNL_ARG_DST, argument(output))])
         case .reshape(let source, let destination):
             let current = try value(source)
             if shape(destination) == Array(shape(source).prefix(2)), let view = try MemoryDescriptor.channelView(of: current.layout) {
-                values[destination] = Value(buffer: current.buffer, layout: view)
+                values[destination] = Value(buffer: current.buffer, layout: view, offset: current.offset)
                 return
             }
             let input = try plainSource(source)
-            values[destination] = Value(buffer: input.buffer, layout: try MemoryDescriptor.plain(shape(destination)))
+            values[destination] = Value(buffer: input.buffer, layout: try MemoryDescriptor.plain(shape(destination)), offset: input.offset)
             plainCopies[destination] = values[destination]
         case .transpose(let source, let destination, let permutation):
             let input = try plainSource(source)
@@ -357,7 +392,7 @@ struct OneDNNCompiler {
             let strides = ShapeMath.strides(of: inputShape)
             let view = try MemoryDescriptor.strided(permutation.map { inputShape[$0] }, strides: permutation.map { strides[$0] })
             let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
-            try reorder(Value(buffer: input.buffer, layout: view), into: output)
+            try reorder(Value(buffer: input.buffer, layout: view, offset: input.offset), into: output)
         case .slice(let source, let destination, let region):
             guard region.steps.allSatisfy({ $0 > 0 }) else {
                 throw OneDNNError(operation: "slice '\(source)'", status: "negative steps are not supported")
@@ -365,9 +400,20 @@ struct OneDNNCompiler {
             let input = try plainSource(source)
             let strides = ShapeMath.strides(of: shape(source))
             let offset = zip(region.starts, strides).reduce(0) { $0 + $1.0 * $1.1 }
-            let view = try MemoryDescriptor.strided(region.shape, strides: zip(strides, region.steps).map { $0 * $1 }, offset: offset)
+            let viewStrides = zip(strides, region.steps).map { $0 * $1 }
+            let denseStrides = ShapeMath.strides(of: region.shape)
+            let contiguous = region.shape.allSatisfy { $0 > 0 } && region.shape.indices.allSatisfy { region.shape[$0] == 1 || viewStrides[$0] == denseStrides[$0] }
+            if contiguous, case .arena = bufferKinds[input.buffer] {
+                // One block of the source (e.g. a channel range of one image): read it where it is.
+                let view = Value(buffer: input.buffer, layout: try MemoryDescriptor.plain(region.shape),
+                                 offset: input.offset + offset * MemoryLayout<Float>.size)
+                values[destination] = view
+                plainCopies[destination] = view
+                return
+            }
+            let view = try MemoryDescriptor.strided(region.shape, strides: viewStrides, offset: offset)
             let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
-            try reorder(Value(buffer: input.buffer, layout: view), into: output)
+            try reorder(Value(buffer: input.buffer, layout: view, offset: input.offset), into: output)
         case .pad(let source, let destination, let begin, let fill):
             let input = try plainSource(source)
             let outputShape = shape(destination)
@@ -413,32 +459,27 @@ struct OneDNNCompiler {
     }
 
     private mutating func compileConvolution(_ conv: Kernel.Convolution) throws {
-        let inputShape = shape(conv.source)
-        let outputShape = shape(conv.destination)
         let weightShape = conv.weights.tensor.shape
         let logicalWeights = conv.groups > 1
             ? [conv.groups, weightShape[0] / conv.groups] + Array(weightShape.dropFirst())
             : weightShape
-        var sourceLayout = try MemoryDescriptor.any(inputShape)
-        var weightsLayout = try MemoryDescriptor.any(logicalWeights)
-        var biasLayout = try MemoryDescriptor.plain([weightShape[0]])
-        var targetLayout = try MemoryDescriptor.any(outputShape)
-        let strides = conv.strides.map { Int64($0) }
-        let dilations = conv.dilations.map { Int64($0 - 1) }
-        let padBegin = conv.padBegin.map { Int64($0) }, padEnd = conv.padEnd.map { Int64($0) }
-        var desc = dnnl_convolution_desc_t()
-        let status = conv.bias == nil
-            ? dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &sourceLayout, &weightsLayout,
-                                                         nil, &targetLayout, strides, dilations, padBegin, padEnd)
-            : dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &sourceLayout, &weightsLayout,
-                                                         &biasLayout, &targetLayout, strides, dilations, padBegin, padEnd)
-        try dnnlCheck(status, "describe convolution \(inputShape) → \(outputShape)")
-        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: conv.postOps),
-                                                 context: context, what: "convolution \(inputShape) → \(outputShape)")
+        var descriptor = try convolutionDescriptor(conv, logicalWeights: logicalWeights, target: try MemoryDescriptor.any(shape(conv.destination)))
+        var slot: Value? = nil
+        if conv.residual == nil, let concatSlot = try concatSlot(for: conv.destination, preferring: descriptor.memoryDescriptor(dnnl_query_dst_md)) {
+            slot = concatSlot
+            if !MemoryDescriptor.equal(concatSlot.layout, descriptor.memoryDescriptor(dnnl_query_dst_md)),
+               let writingSlot = try? convolutionDescriptor(conv, logicalWeights: logicalWeights, target: concatSlot.layout) {
+                descriptor = writingSlot
+            }
+        }
         let input = try source(conv.source, as: descriptor.memoryDescriptor(dnnl_query_src_md))
         let chosenOutput = descriptor.memoryDescriptor(dnnl_query_dst_md)
         var output: Value
-        if let residual = conv.residual {
+        if let slot, MemoryDescriptor.equal(slot.layout, chosenOutput) {
+            output = slot
+            values[conv.destination] = slot
+            placedInConcat.insert(conv.destination)
+        } else if let residual = conv.residual {
             // The sum post-op accumulates into the destination: start from the residual,
             // in place when this convolution is the residual's last reader.
             let residualValue = try value(residual)
@@ -448,7 +489,7 @@ struct OneDNNCompiler {
                 && sharers.allSatisfy { (lastUse[$0] ?? -1) <= kernelIndex }
                 && input.buffer != residualValue.buffer
             if inPlace {
-                output = Value(buffer: residualValue.buffer, layout: chosenOutput)
+                output = Value(buffer: residualValue.buffer, layout: chosenOutput, offset: residualValue.offset)
                 values[conv.destination] = output
             } else {
                 output = define(conv.destination, layout: chosenOutput)
@@ -468,6 +509,71 @@ struct OneDNNCompiler {
                                                                  layout: descriptor.memoryDescriptor(dnnl_query_weights_md, index: 1))))
         }
         try append(descriptor, arguments)
+    }
+
+    /// Source and weight layouts are left to oneDNN; `target` may fix the destination's.
+    private func convolutionDescriptor(_ conv: Kernel.Convolution, logicalWeights: [Int], target: dnnl_memory_desc_t) throws -> PrimitiveDescriptor {
+        let inputShape = shape(conv.source), outputShape = shape(conv.destination)
+        var sourceLayout = try MemoryDescriptor.any(inputShape)
+        var weightsLayout = try MemoryDescriptor.any(logicalWeights)
+        var biasLayout = try MemoryDescriptor.plain([conv.weights.tensor.shape[0]])
+        var targetLayout = target
+        let strides = conv.strides.map { Int64($0) }
+        let dilations = conv.dilations.map { Int64($0 - 1) }
+        let padBegin = conv.padBegin.map { Int64($0) }, padEnd = conv.padEnd.map { Int64($0) }
+        var desc = dnnl_convolution_desc_t()
+        let status = conv.bias == nil
+            ? dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &sourceLayout, &weightsLayout,
+                                                         nil, &targetLayout, strides, dilations, padBegin, padEnd)
+            : dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &sourceLayout, &weightsLayout,
+                                                         &biasLayout, &targetLayout, strides, dilations, padBegin, padEnd)
+        try dnnlCheck(status, "describe convolution \(inputShape) → \(outputShape)")
+        return try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: conv.postOps),
+                                       context: context, what: "convolution \(inputShape) → \(outputShape)")
+    }
+
+    // MARK: In-place concats
+
+    private mutating func compileShuffledConcat(_ shuffle: ShuffledConcat) throws {
+        let output = define(shuffle.destination, layout: try MemoryDescriptor.plain(shuffle.shape))
+        for (index, source) in shuffle.sources.enumerated() {
+            try reorder(try value(source), into: Value(buffer: output.buffer, layout: try shuffle.sourceView(index)))
+        }
+    }
+
+    /// The slot `name` should be written to when it is a source of an
+    /// in-place concat; the first source to ask fixes the result's format
+    /// from the layout its producer prefers (`preferred`).
+    private mutating func concatSlot(for name: String, preferring preferred: dnnl_memory_desc_t) throws -> Value? {
+        guard let slot = concatSlots[name] else { return nil }
+        let index = slot.concat, position = slot.source
+        let concat = concats[index]
+        if case .undecided = concatAssemblies[index] {
+            if let format = try concat.format(matching: preferred, ofSource: position) {
+                let buffer = newBuffer(size: MemoryDescriptor.size(try concat.resultLayout(format: format)))
+                concatAssemblies[index] = .assembling(buffer: buffer, format: format)
+            } else {
+                concatAssemblies[index] = .rejected
+            }
+        }
+        guard case .assembling(let buffer, let format) = concatAssemblies[index] else { return nil }
+        return Value(buffer: buffer, layout: try concat.sourceLayout(position, format: format), offset: concat.byteOffset(ofSource: position))
+    }
+
+    /// Completes the in-place concat producing `destination`, copying in the
+    /// sources whose producers could not write their slot. False when the
+    /// concat is not assembled in place.
+    private mutating func assembleInPlace(_ destination: String) throws -> Bool {
+        guard let index = concats.firstIndex(where: { $0.destination == destination }),
+              case .assembling(let buffer, let format) = concatAssemblies[index] else { return false }
+        let concat = concats[index]
+        for (position, source) in concat.sources.enumerated() where !placedInConcat.contains(source) {
+            let slot = Value(buffer: buffer, layout: try concat.sourceLayout(position, format: format),
+                             offset: concat.byteOffset(ofSource: position))
+            try reorder(try value(source), into: slot)
+        }
+        values[destination] = Value(buffer: buffer, layout: try concat.resultLayout(format: format))
+        return true
     }
 
     /// A mean over all spatial axes as global average pooling: oneDNN's
@@ -601,7 +707,7 @@ struct OneDNNCompiler {
             } else {
                 let plain = try plainSource(name)
                 secondLayout = try MemoryDescriptor.plain(secondShape)
-                secondArgument = argument(Value(buffer: plain.buffer, layout: secondLayout))
+                secondArgument = argument(Value(buffer: plain.buffer, layout: secondLayout, offset: plain.offset))
             }
         case .constant(let constant):
             secondLayout = secondShape == outputShape ? firstValue.layout : try MemoryDescriptor.plain(secondShape)
@@ -632,7 +738,7 @@ struct OneDNNCompiler {
             case .value(let name):
                 let plain = try plainSource(name)
                 let layout = try MemoryDescriptor.plain(padded(shape(name), rank: rank))
-                return (argument(Value(buffer: plain.buffer, layout: layout)), layout)
+                return (argument(Value(buffer: plain.buffer, layout: layout, offset: plain.offset)), layout)
             case .constant(let constant):
                 let logical = padded(constant.tensor.shape, rank: rank)
                 let layout = try MemoryDescriptor.plain(logical)

@@ -13,6 +13,7 @@ import torchvision
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "Scripts"))
 from models.mobilenet_v1 import MobileNetV1  # noqa: E402
 from models.parnet import parnet_s  # noqa: E402
+from concat_branches import ConcatBranches  # noqa: E402
 
 
 def build(name):
@@ -20,6 +21,8 @@ def build(name):
         return MobileNetV1()
     if name == "parnet_s":
         return parnet_s()
+    if name == "concat_branches":
+        return ConcatBranches()
     if name == "resnet18_transfer":
         model = torchvision.models.resnet18()
         model.fc = torch.nn.Linear(model.fc.in_features, 5)
