@@ -65,4 +65,21 @@ final class ProtobufReaderTests: XCTestCase {
         XCTAssertEqual(try Tensor(onnx: decoded).floats, [1, -2, 3.5, 0])
         XCTAssertEqual(decoded.dims, [2, 2])
     }
+
+    func testTensorWhoseShapeOverflowsIsRejectedNotTrapped() {
+        func varint(_ value: UInt64) -> [UInt8] {
+            var value = value, bytes: [UInt8] = []
+            repeat {
+                bytes.append(UInt8(value & 0x7F) | (value >= 0x80 ? 0x80 : 0))
+                value >>= 7
+            } while value > 0
+            return bytes
+        }
+        // TensorProto: dims (field 1) 2^31 three times, data_type (field 2) FLOAT, name (field 8) "t".
+        let dims = (0..<3).flatMap { _ in [0x08] + varint(1 << 31) }
+        let bytes = dims + [0x10, 0x01, 0x42, 0x01, 0x74]
+        XCTAssertThrowsError(try ONNXDecoder.tensor(from: ByteSlice(storage: ByteStorage(copying: bytes)))) { error in
+            XCTAssertTrue("\(error)".contains("2^40"), "\(error)")
+        }
+    }
 }

@@ -198,8 +198,18 @@ enum ONNXDecoder {
 
     /// Typed payloads must hold exactly one value per element; a mismatch means
     /// a corrupt or hand-edited file and would otherwise read out of bounds.
+    /// The element count is computed with overflow checks here, once, so
+    /// that `ONNXTensor.elementCount` is safe everywhere after decoding.
     static func validateElementCount(_ tensor: ONNXTensor) throws {
-        let expected = tensor.elementCount
+        var expected = 1
+        for dimension in tensor.dims {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+            guard dimension >= 0, !overflow, product <= 1 << 40 else {
+                throw ONNXLoadingError.inconsistentTensor(
+                    tensor: tensor.name, reason: "shape \(tensor.dims) has a negative dimension or more than 2^40 elements")
+            }
+            expected = product
+        }
         let found: Int
         switch tensor.payload {
         case .raw(let bytes):

@@ -39,9 +39,11 @@ public enum ONNXFile {
             cache[path] = storage
         }
         let byteCount = length ?? (tensor.elementCount * (tensor.dataType.byteWidth ?? 0))
-        guard offset >= 0, byteCount >= 0, offset + byteCount <= storage.count else {
+        // Compared without adding: offset and length come from the file and
+        // their sum may not fit an Int.
+        guard offset >= 0, byteCount >= 0, offset <= storage.count, byteCount <= storage.count - offset else {
             throw ONNXLoadingError.externalData(
-                tensor: tensor.name, reason: "bytes \(offset)..<\(offset + byteCount) exceed the \(storage.count)-byte file '\(location)'")
+                tensor: tensor.name, reason: "\(byteCount) bytes at offset \(offset) exceed the \(storage.count)-byte file '\(location)'")
         }
         tensor.payload = .raw(ByteSlice(storage: storage, range: offset..<(offset + byteCount)))
         try ONNXDecoder.validateElementCount(tensor)
