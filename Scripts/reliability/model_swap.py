@@ -151,8 +151,7 @@ def main() -> int:
         verdict.check("answers came from every model made active", {"swap-a", "swap-b", "swap-c"} <= served,
                       f"models seen in answers: {sorted(m for m in served if m)}")
     finally:
-        code = server.stop()
-        verdict.check("graceful exit after the run", code == 0, f"exit code {code}")
+        scenario.stop_server(server, verdict)
     return verdict.finish()
 
 

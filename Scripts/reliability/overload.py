@@ -88,8 +88,7 @@ def main() -> int:
             status, _, _ = http_request(server.port, "POST", "/classify", body, {"Content-Type": "image/jpeg"})
             verdict.check("serves normally afterwards", status == 200, f"status {status}")
     finally:
-        code = server.stop()
-        verdict.check("graceful exit after the run", code == 0, f"exit code {code}")
+        scenario.stop_server(server, verdict)
     return verdict.finish()
 
 

@@ -186,8 +186,7 @@ def main() -> int:
         verdict.check("descriptors released after the flood", fds_after <= fds_before + args.fd_slack,
                       f"{fds_before} before, peak {peak_fds}, {fds_after} after")
     finally:
-        code = server.stop()
-        verdict.check("graceful exit after the run", code == 0, f"exit code {code}")
+        scenario.stop_server(server, verdict)
     return verdict.finish()
 
 

@@ -70,8 +70,7 @@ def main() -> int:
         verdict.check("descriptor count stable", fds_after <= fds_before + args.fd_slack,
                       f"{fds_before} before, {fds_after} after (peak {peak_fds} with the load's connections open)")
     finally:
-        code = server.stop()
-        verdict.check("graceful exit after the run", code == 0, f"exit code {code}")
+        scenario.stop_server(server, verdict)
     return verdict.finish()
 
 

@@ -78,6 +78,12 @@ def start_server(args: argparse.Namespace, scenario: str, models: list[dict] | N
     return server
 
 
+def stop_server(server: FoveaServer, verdict) -> None:
+    """Stops the server with SIGTERM and checks that it drained and exited 0, which every scenario requires."""
+    code = server.stop()
+    verdict.check("graceful exit after the run", code == 0, f"exit code {code}")
+
+
 def model_entry(args: argparse.Namespace) -> dict:
     return BenchConfiguration(Path(args.config)).model_entry(args.model)
 
