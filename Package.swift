@@ -6,7 +6,8 @@ import PackageDescription
 /// The target split follows the data flow: `FoveaHTTP` (sockets, parsing,
 /// routing) → `FoveaImage` (decode, preprocess) → `FoveaServe` (pool, batching,
 /// routes, metrics) → `FoveaEngine` (ONNX → oneDNN plan). The C targets are thin
-/// bridges to Debian's system libraries and are the only places C headers enter.
+/// bridges to Debian's system libraries, plus the SIMD convolution kernels oneDNN
+/// lacks on AVX2, and are the only places C code enters.
 let package = Package(
     name: "Fovea",
     platforms: [.macOS(.v15)],
@@ -35,12 +36,19 @@ let package = Package(
             name: "CImageCodecs",
             linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
         ),
+        // Optimized in every configuration: unoptimized SIMD code would make
+        // debug builds (and the model tests run on them) crawl.
+        .target(
+            name: "CConvolutionKernels",
+            cSettings: [.unsafeFlags(["-O2"])]
+        ),
 
         // MARK: Fovea modules
         .target(
             name: "FoveaEngine",
             dependencies: [
                 "CDNNL",
+                "CConvolutionKernels",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

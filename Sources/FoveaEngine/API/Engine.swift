@@ -8,15 +8,17 @@ public final class Engine: @unchecked Sendable {
     public let model: Model
     /// OpenMP threads used by each plan execution.
     public let threads: Int
+    public let convolutionAlgorithm: ConvolutionAlgorithm
     private let context: OneDNNContext
     private let weights: WeightStore
     private let lock = NSLock()
     private var plans: [Int: ExecutionPlan] = [:]
 
     /// `threads` defaults to every core available to the process.
-    public init(model: Model, threads: Int? = nil) throws {
+    public init(model: Model, threads: Int? = nil, convolutionAlgorithm: ConvolutionAlgorithm = .automatic) throws {
         self.model = model
         self.threads = max(1, threads ?? OpenMPThreads.availableCores)
+        self.convolutionAlgorithm = convolutionAlgorithm
         _ = OpenMPThreads.idleSpinningLimited
         context = try OneDNNContext()
         weights = WeightStore(context: context)
@@ -34,7 +36,8 @@ public final class Engine: @unchecked Sendable {
         OpenMPThreads.setForCurrentThread(threads)
         let planned = try model.graph.planned(batchSize: batchSize)
         let program = try Lowering.program(for: planned)
-        let compiled = try OneDNNCompiler.compile(program, context: context, weights: weights, threads: threads)
+        let compiled = try OneDNNCompiler.compile(program, context: context, weights: weights, threads: threads,
+                                                   algorithm: convolutionAlgorithm)
         let plan = ExecutionPlan(batchSize: batchSize, program: program, compiled: compiled)
         plans[batchSize] = plan
         dropMappedWeightPages()

@@ -17,6 +17,9 @@ public final class ExecutionPlan: @unchecked Sendable {
     public let outputs: [Signature]
     /// Bytes of the shared activation arena (after liveness-based reuse).
     public var activationBytes: Int { compiled.arenaBytes }
+    /// Convolutions computed by the Winograd kernel instead of oneDNN (see
+    /// `ConvolutionAlgorithm`); zero on CPUs without AVX2.
+    public var winogradConvolutionCount: Int { compiled.winogradConvolutionCount }
     private let compiled: OneDNNPlan
     private let lock = NSLock()
 

@@ -22,6 +22,7 @@ struct OneDNNCompiler {
         case primitive(Primitive, [(Int32, Argument)])
         case fill(buffer: Int, count: Int, value: Float)
         case copy([Float], buffer: Int)
+        case winograd(WinogradConvolution, WinogradWeights, source: Value, destination: Value)
     }
 
     private struct Value {
@@ -41,6 +42,8 @@ struct OneDNNCompiler {
     private let context: OneDNNContext
     private let weights: WeightStore
     private let program: ExecutionProgram
+    private let threads: Int
+    private let algorithm: ConvolutionAlgorithm
     private var buffers: [BufferArena.Buffer] = []
     private var bufferKinds: [BufferKind] = []
     private var values: [String: Value] = [:]
@@ -61,20 +64,23 @@ struct OneDNNCompiler {
     /// Kernels a shuffled concat already covers.
     private var coveredKernels: Set<Int> = []
 
-    static func compile(_ program: ExecutionProgram, context: OneDNNContext, weights: WeightStore, threads: Int) throws -> OneDNNPlan {
-        var compiler = OneDNNCompiler(context: context, weights: weights, program: program)
-        return try compiler.run(threads: threads)
+    static func compile(_ program: ExecutionProgram, context: OneDNNContext, weights: WeightStore, threads: Int,
+                        algorithm: ConvolutionAlgorithm) throws -> OneDNNPlan {
+        var compiler = OneDNNCompiler(context: context, weights: weights, program: program, threads: threads, algorithm: algorithm)
+        return try compiler.run()
     }
 
-    private init(context: OneDNNContext, weights: WeightStore, program: ExecutionProgram) {
+    private init(context: OneDNNContext, weights: WeightStore, program: ExecutionProgram, threads: Int, algorithm: ConvolutionAlgorithm) {
         self.context = context
         self.weights = weights
         self.program = program
+        self.threads = threads
+        self.algorithm = algorithm
     }
 
     // MARK: Driver
 
-    private mutating func run(threads: Int) throws -> OneDNNPlan {
+    private mutating func run() throws -> OneDNNPlan {
         for (index, kernel) in program.kernels.enumerated() {
             for source in kernel.sources { lastUse[source] = index }
         }
@@ -113,10 +119,10 @@ struct OneDNNCompiler {
             let buffer = newBuffer(size: MemoryDescriptor.size(layout), kind: .output(index))
             try reorder(computed, into: Value(buffer: buffer, layout: layout))
         }
-        return try finish(threads: threads)
+        return try finish()
     }
 
-    private mutating func finish(threads: Int) throws -> OneDNNPlan {
+    private mutating func finish() throws -> OneDNNPlan {
         let arenaIndices = bufferKinds.indices.filter { if case .arena = bufferKinds[$0] { return true } else { return false } }
         let (offsets, arenaSize) = BufferArena.layout(arenaIndices.map { buffers[$0] })
         var allocations: [UnsafeMutableRawPointer] = []
@@ -173,6 +179,13 @@ struct OneDNNCompiler {
                     executable.append(.fill(addresses[buffer].bindMemory(to: Float.self, capacity: count), count: count, value: value))
                 case .copy(let values, let buffer):
                     executable.append(.copy(values, to: addresses[buffer].bindMemory(to: Float.self, capacity: values.count)))
+                case .winograd(let convolution, let weights, let source, let destination):
+                    func floats(_ value: Value) -> UnsafeMutablePointer<Float> {
+                        (addresses[value.buffer] + value.offset).assumingMemoryBound(to: Float.self)
+                    }
+                    executable.append(.winograd(WinogradConvolution.Run(
+                        convolution: convolution, weights: weights, source: floats(source), destination: floats(destination),
+                        scratch: scratchpad.assumingMemoryBound(to: Float.self), threads: threads)))
                 }
             }
             let stream = try context.makeStream()
@@ -459,6 +472,9 @@ struct OneDNNCompiler {
     }
 
     private mutating func compileConvolution(_ conv: Kernel.Convolution) throws {
+        if algorithm == .automatic, let winograd = WinogradConvolution(conv, inputShape: shape(conv.source), outputShape: shape(conv.destination)) {
+            return try compileWinograd(conv, winograd)
+        }
         let weightShape = conv.weights.tensor.shape
         let logicalWeights = conv.groups > 1
             ? [conv.groups, weightShape[0] / conv.groups] + Array(weightShape.dropFirst())
@@ -473,31 +489,7 @@ struct OneDNNCompiler {
             }
         }
         let input = try source(conv.source, as: descriptor.memoryDescriptor(dnnl_query_src_md))
-        let chosenOutput = descriptor.memoryDescriptor(dnnl_query_dst_md)
-        var output: Value
-        if let slot, MemoryDescriptor.equal(slot.layout, chosenOutput) {
-            output = slot
-            values[conv.destination] = slot
-            placedInConcat.insert(conv.destination)
-        } else if let residual = conv.residual {
-            // The sum post-op accumulates into the destination: start from the residual,
-            // in place when this convolution is the residual's last reader.
-            let residualValue = try value(residual)
-            let sharers = values.filter { $0.value.buffer == residualValue.buffer }.map(\.key)
-            let inPlace = MemoryDescriptor.equal(residualValue.layout, chosenOutput)
-                && { if case .arena = bufferKinds[residualValue.buffer] { return true } else { return false } }()
-                && sharers.allSatisfy { (lastUse[$0] ?? -1) <= kernelIndex }
-                && input.buffer != residualValue.buffer
-            if inPlace {
-                output = Value(buffer: residualValue.buffer, layout: chosenOutput, offset: residualValue.offset)
-                values[conv.destination] = output
-            } else {
-                output = define(conv.destination, layout: chosenOutput)
-                try reorder(residualValue, into: output)
-            }
-        } else {
-            output = define(conv.destination, layout: chosenOutput)
-        }
+        let output = try convolutionOutput(conv, layout: descriptor.memoryDescriptor(dnnl_query_dst_md), slot: slot, input: input)
         var arguments: [(Int32, Argument)] = [
             (DNNL_ARG_SRC, argument(input)),
             (DNNL_ARG_WEIGHTS, try constantMemory(conv.weights, logicalShape: logicalWeights,
@@ -509,6 +501,47 @@ struct OneDNNCompiler {
                                                                  layout: descriptor.memoryDescriptor(dnnl_query_weights_md, index: 1))))
         }
         try append(descriptor, arguments)
+    }
+
+    /// Where a convolution writes: its concat slot when the layouts agree;
+    /// with a residual post-op, a buffer already holding the residual (in
+    /// place when this convolution is the residual's last reader); else a
+    /// new buffer.
+    private mutating func convolutionOutput(_ conv: Kernel.Convolution, layout: dnnl_memory_desc_t, slot: Value?, input: Value) throws -> Value {
+        if let slot, MemoryDescriptor.equal(slot.layout, layout) {
+            values[conv.destination] = slot
+            placedInConcat.insert(conv.destination)
+            return slot
+        }
+        guard let residual = conv.residual else { return define(conv.destination, layout: layout) }
+        let residualValue = try value(residual)
+        let sharers = values.filter { $0.value.buffer == residualValue.buffer }.map(\.key)
+        let inPlace = MemoryDescriptor.equal(residualValue.layout, layout)
+            && { if case .arena = bufferKinds[residualValue.buffer] { return true } else { return false } }()
+            && sharers.allSatisfy { (lastUse[$0] ?? -1) <= kernelIndex }
+            && input.buffer != residualValue.buffer
+        if inPlace {
+            let output = Value(buffer: residualValue.buffer, layout: layout, offset: residualValue.offset)
+            values[conv.destination] = output
+            return output
+        }
+        let output = define(conv.destination, layout: layout)
+        try reorder(residualValue, into: output)
+        return output
+    }
+
+    /// A convolution for `WinogradConvolution`: activations in nChw8c, the
+    /// residual (if any) placed in the destination as for oneDNN's sum post-op.
+    private mutating func compileWinograd(_ conv: Kernel.Convolution, _ winograd: WinogradConvolution) throws {
+        let blocked = try MemoryDescriptor.tagged(shape(conv.destination), format: dnnl_aBcd8b)
+        let slot = conv.residual == nil ? try concatSlot(for: conv.destination, preferring: blocked) : nil
+        let input = try source(conv.source, as: try MemoryDescriptor.tagged(shape(conv.source), format: dnnl_aBcd8b))
+        let output = try convolutionOutput(conv, layout: blocked, slot: slot, input: input)
+        let transformed = try weights.winogradWeights(for: conv, channels: winograd.channels, outputChannels: winograd.outputChannels)
+        scratchpadBytes = max(scratchpadBytes, winograd.scratchBytes(threads: threads))
+        touch(input.buffer)
+        touch(output.buffer)
+        steps.append(.winograd(winograd, transformed, source: input, destination: output))
     }
 
     /// Source and weight layouts are left to oneDNN; `target` may fix the destination's.

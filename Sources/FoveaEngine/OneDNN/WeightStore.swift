@@ -15,6 +15,7 @@ final class WeightStore: @unchecked Sendable {
     private let context: OneDNNContext
     private let lock = NSLock()
     private var memories: [Key: dnnl_memory_t] = [:]
+    private var winograd: [String: WinogradWeights] = [:]
 
     init(context: OneDNNContext) { self.context = context }
 
@@ -49,6 +50,31 @@ final class WeightStore: @unchecked Sendable {
         }
         memories[key] = target!
         return target!
+    }
+
+    /// `convolution`'s 3×3 weights and bias in the Winograd kernel's form.
+    func winogradWeights(for convolution: Kernel.Convolution, channels: Int, outputChannels: Int) throws -> WinogradWeights {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = winograd[convolution.weights.name] { return cached }
+        func floats(_ constant: NamedConstant, count: Int) throws -> FloatBuffer {
+            guard case .float32(let floats) = constant.tensor.storage, floats.count == count else {
+                throw OneDNNError(operation: "prepare constant '\(constant.name)'", status: "not \(count) float values")
+            }
+            return floats
+        }
+        let weights = try floats(convolution.weights, count: outputChannels * channels * 9)
+        let bias = try convolution.bias.map { try floats($0, count: outputChannels) }
+        let transformed = weights.withUnsafeBufferPointer { weights in
+            if let bias {
+                return bias.withUnsafeBufferPointer { bias in
+                    WinogradWeights(weights: weights, bias: bias, channels: channels, outputChannels: outputChannels)
+                }
+            }
+            return WinogradWeights(weights: weights, bias: nil, channels: channels, outputChannels: outputChannels)
+        }
+        winograd[convolution.weights.name] = transformed
+        return transformed
     }
 }
 

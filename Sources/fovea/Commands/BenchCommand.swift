@@ -21,6 +21,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Threads (default: all cores).")
     var threads: Int?
 
+    @Option(name: .long, help: "Convolution algorithm: auto (Winograd where faster) or direct (oneDNN only).")
+    var convolution: ConvolutionAlgorithm = .automatic
+
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -44,7 +47,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let sizes = batch.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else { throw ValidationError("--batch must list positive integers, e.g. 1,8") }
-        let engine = try Engine(model: try Model.load(path: model), threads: threads)
+        let engine = try Engine(model: try Model.load(path: model), threads: threads, convolutionAlgorithm: convolution)
         var results: [Result] = []
         for size in sizes {
             let plan = try engine.plan(batchSize: size)
@@ -87,3 +90,5 @@ struct BenchCommand: ParsableCommand {
         }
     }
 }
+
+extension ConvolutionAlgorithm: ExpressibleByArgument {}

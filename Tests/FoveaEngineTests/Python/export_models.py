@@ -14,6 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "Sc
 from models.mobilenet_v1 import MobileNetV1  # noqa: E402
 from models.parnet import parnet_s  # noqa: E402
 from concat_branches import ConcatBranches  # noqa: E402
+from winograd_cases import WinogradCases  # noqa: E402
 
 
 def build(name):
@@ -23,6 +24,8 @@ def build(name):
         return parnet_s()
     if name == "concat_branches":
         return ConcatBranches()
+    if name == "winograd_cases":
+        return WinogradCases()
     if name == "resnet18_transfer":
         model = torchvision.models.resnet18()
         model.fc = torch.nn.Linear(model.fc.in_features, 5)

@@ -1,0 +1,92 @@
+/*
+ * Convolution kernels oneDNN 2.6 lacks on AVX2 CPUs.
+ *
+ * oneDNN's Winograd convolution needs AVX-512, so on AVX2 machines every 3×3
+ * convolution runs as a direct convolution. Winograd F(4×4, 3×3) computes
+ * each 4×4 output tile with 36 multiplications per channel pair instead of
+ * 144, which is where most of ResNet's time goes.
+ *
+ * Activations use oneDNN's nChw8c layout (8 channels innermost, the layout
+ * oneDNN's AVX2 convolutions choose), so the kernel sits between oneDNN
+ * primitives without reorders. Threads come from the same GNU OpenMP team
+ * oneDNN uses, so the two never compete for cores.
+ */
+#ifndef FOVEA_CCONVOLUTIONKERNELS_H
+#define FOVEA_CCONVOLUTIONKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** One fixed-shape 3×3, stride 1, undilated, ungrouped convolution. */
+typedef struct {
+    int batch;
+    /** Input channels, a multiple of 8. */
+    int channels;
+    /** Output channels, a multiple of 16. */
+    int outputChannels;
+    int height, width;
+    int outputHeight, outputWidth;
+    /** Zero padding before the first row and column (0, 1 or 2). */
+    int padTop, padLeft;
+} fovea_winograd_shape;
+
+typedef enum {
+    /** Adds the value already at the destination (a residual connection). */
+    FOVEA_EPILOGUE_ADD_DESTINATION = 0,
+    /** x < 0 ? alpha·x : x (alpha 0: ReLU). */
+    FOVEA_EPILOGUE_RELU = 1,
+    /** min(max(x, alpha), beta) (ReLU6 and other clips). */
+    FOVEA_EPILOGUE_CLIP = 2,
+} fovea_epilogue_kind;
+
+typedef struct {
+    fovea_epilogue_kind kind;
+    float alpha, beta;
+} fovea_epilogue_step;
+
+enum { FOVEA_EPILOGUE_MAX_STEPS = 4 };
+
+/** Applied in order to each output value after the bias. */
+typedef struct {
+    int count;
+    fovea_epilogue_step steps[FOVEA_EPILOGUE_MAX_STEPS];
+} fovea_epilogue;
+
+/** Whether this CPU can run the kernels (AVX2 and FMA). */
+int fovea_winograd_supported(void);
+
+/** Whether `shape` is one the kernel computes (channel multiples, pads, sizes). */
+int fovea_winograd_accepts(const fovea_winograd_shape *shape);
+
+/** Floats of transformed weights for `channels` → `outputChannels`. */
+size_t fovea_winograd_weights_count(int channels, int outputChannels);
+
+/**
+ * Transforms OIHW 3×3 weights into the kernel's 6×6 Winograd domain.
+ * `transformed` holds `fovea_winograd_weights_count` floats, 32-byte aligned.
+ */
+void fovea_winograd_transform_weights(const float *weights, int channels, int outputChannels, float *transformed);
+
+/** Scratch floats `fovea_winograd_run` needs with up to `threads` threads. */
+size_t fovea_winograd_scratch_count(const fovea_winograd_shape *shape, int threads);
+
+/**
+ * Runs the convolution with up to `threads` OpenMP threads.
+ *
+ * `source` and `destination` are nChw8c; `bias` has `outputChannels` floats or
+ * is NULL; `scratch` is 32-byte aligned and holds
+ * `fovea_winograd_scratch_count(shape, threads)` floats. `source` must not
+ * overlap `destination`.
+ */
+void fovea_winograd_run(const fovea_winograd_shape *shape, const float *transformed, const float *bias,
+                        const fovea_epilogue *epilogue, const float *source, float *destination,
+                        float *scratch, int threads);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,347 @@
+/*
+ * Winograd F(4×4, 3×3) convolution on nChw8c activations (AVX2 + FMA).
+ *
+ * Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A for each 6×6 input tile d and 4×4 output
+ * tile Y (Lavin & Gray's interpolation points 0, ±1, ±2, ∞). Summing over
+ * input channels turns the element-wise product into 36 independent matrix
+ * products, [tiles × C] · [C × K], one per tile position; they carry almost
+ * all of the arithmetic and run on a 6×16 register-blocked FMA kernel.
+ *
+ * Each thread owns a rectangle of (tile rows × output-channel blocks) and
+ * goes through it in chunks: transform the chunk's input tiles, multiply,
+ * transform back with bias and epilogue straight into the destination. No
+ * thread waits for another, and a chunk's operands stay in the core's cache.
+ */
+#include "CConvolutionKernels.h"
+#include "openmp_team.h"
+
+#include <immintrin.h>
+
+#define KERNEL __attribute__((target("avx2,fma")))
+#define INLINE_KERNEL static inline __attribute__((always_inline, target("avx2,fma")))
+
+enum {
+    TILE = 6,           /* input tile edge */
+    STEP = 4,           /* output tile edge */
+    POSITIONS = 36,     /* TILE × TILE */
+    ROWS = 6,           /* tiles per register block */
+    COLUMNS = 16,       /* output channels per register block */
+    LANES = 8,          /* channels per nChw8c pixel */
+    MAX_CHUNK_ROWS = 16,
+    /* A chunk's input panel for one position should stay in L2 while every
+       output-channel block of the thread reads it. */
+    PANEL_BYTES = 96 * 1024,
+};
+
+/* Relative cost of transforming one row block of input, in units of one
+   (row block × column block) product; it decides how threads split work. */
+static const double TRANSFORM_COST = 0.5;
+
+int fovea_winograd_supported(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+int fovea_winograd_accepts(const fovea_winograd_shape *s) {
+    if (s->batch <= 0 || s->channels <= 0 || s->outputChannels <= 0) return 0;
+    if (s->channels % LANES != 0 || s->outputChannels % COLUMNS != 0) return 0;
+    if (s->height <= 0 || s->width <= 0 || s->outputHeight <= 0 || s->outputWidth <= 0) return 0;
+    int padBottom = s->outputHeight + 2 - s->height - s->padTop;
+    int padRight = s->outputWidth + 2 - s->width - s->padLeft;
+    return s->padTop >= 0 && s->padTop <= 2 && s->padLeft >= 0 && s->padLeft <= 2
+        && padBottom >= 0 && padBottom <= 2 && padRight >= 0 && padRight <= 2;
+}
+
+size_t fovea_winograd_weights_count(int channels, int outputChannels) {
+    return (size_t)POSITIONS * (size_t)channels * (size_t)outputChannels;
+}
+
+/* G of F(4, 3), applied in double so the transformed weights are exact to
+   float precision. */
+static const double G[TILE][3] = {
+    {1.0 / 4, 0, 0},
+    {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+    {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+    {1.0 / 24, 1.0 / 12, 1.0 / 6},
+    {1.0 / 24, -1.0 / 12, 1.0 / 6},
+    {0, 0, 1},
+};
+
+/* Transformed layout: [position][output block of 16][input channel][16], the
+   order the FMA kernel streams them in. */
+void fovea_winograd_transform_weights(const float *weights, int channels, int outputChannels, float *transformed) {
+    const size_t blocks = (size_t)outputChannels / COLUMNS;
+    for (int k = 0; k < outputChannels; k++) {
+        for (int c = 0; c < channels; c++) {
+            const float *g = weights + ((size_t)k * channels + c) * 9;
+            double gg[TILE][3];
+            for (int i = 0; i < TILE; i++) {
+                for (int j = 0; j < 3; j++) {
+                    gg[i][j] = G[i][0] * g[0 * 3 + j] + G[i][1] * g[1 * 3 + j] + G[i][2] * g[2 * 3 + j];
+                }
+            }
+            for (int i = 0; i < TILE; i++) {
+                for (int j = 0; j < TILE; j++) {
+                    double u = gg[i][0] * G[j][0] + gg[i][1] * G[j][1] + gg[i][2] * G[j][2];
+                    size_t position = (size_t)(i * TILE + j);
+                    transformed[((position * blocks + (size_t)k / COLUMNS) * channels + c) * COLUMNS + k % COLUMNS] = (float)u;
+                }
+            }
+        }
+    }
+}
+
+/* ---- Work split ---------------------------------------------------------- */
+
+typedef struct {
+    int tilesX, tilesPerImage, tiles;
+    int rowBlocks, columnBlocks;
+    /* Threads along the output-channel axis (divides the team size). */
+    int columnParts;
+    int chunkRows;
+    size_t perThread;
+} work_split;
+
+static int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+static size_t round_up(size_t n, size_t multiple) { return (n + multiple - 1) / multiple * multiple; }
+
+static work_split split_work(const fovea_winograd_shape *s, int threads) {
+    work_split w;
+    w.tilesX = ceil_div(s->outputWidth, STEP);
+    w.tilesPerImage = ceil_div(s->outputHeight, STEP) * w.tilesX;
+    w.tiles = s->batch * w.tilesPerImage;
+    w.rowBlocks = ceil_div(w.tiles, ROWS);
+    w.columnBlocks = s->outputChannels / COLUMNS;
+    /* Splitting output channels repeats the input transform on every thread
+       but balances work when there are few tiles (late layers, batch 1). */
+    double best = 0;
+    w.columnParts = 1;
+    for (int parts = 1; parts <= threads && parts <= w.columnBlocks; parts++) {
+        if (threads % parts != 0) continue;
+        double cost = ceil_div(w.rowBlocks, threads / parts) * (ceil_div(w.columnBlocks, parts) + TRANSFORM_COST);
+        if (parts == 1 || cost < best) {
+            best = cost;
+            w.columnParts = parts;
+        }
+    }
+    int rows = PANEL_BYTES / (ROWS * s->channels * (int)sizeof(float));
+    w.chunkRows = rows < 1 ? 1 : rows > MAX_CHUNK_ROWS ? MAX_CHUNK_ROWS : rows;
+    size_t chunkTiles = (size_t)w.chunkRows * ROWS;
+    size_t columns = (size_t)ceil_div(w.columnBlocks, w.columnParts) * COLUMNS;
+    w.perThread = round_up(POSITIONS * chunkTiles * ((size_t)s->channels + columns), 16);
+    return w;
+}
+
+size_t fovea_winograd_scratch_count(const fovea_winograd_shape *shape, int threads) {
+    /* The team may come out smaller than requested, which changes the split. */
+    size_t most = 0;
+    for (int n = 1; n <= threads; n++) {
+        size_t total = (size_t)n * split_work(shape, n).perThread;
+        if (total > most) most = total;
+    }
+    return most;
+}
+
+/* ---- Transforms ---------------------------------------------------------- */
+
+/* Bᵀ z for one column or row of six pixels. */
+INLINE_KERNEL void input_transform_1d(const __m256 z[TILE], __m256 r[TILE]) {
+    const __m256 two = _mm256_set1_ps(2), four = _mm256_set1_ps(4), five = _mm256_set1_ps(5);
+    r[0] = _mm256_fnmadd_ps(five, z[2], _mm256_fmadd_ps(four, z[0], z[4]));
+    r[1] = _mm256_fnmadd_ps(four, _mm256_add_ps(z[1], z[2]), _mm256_add_ps(z[3], z[4]));
+    r[2] = _mm256_fmadd_ps(four, _mm256_sub_ps(z[1], z[2]), _mm256_sub_ps(z[4], z[3]));
+    r[3] = _mm256_fmadd_ps(two, _mm256_sub_ps(z[3], z[1]), _mm256_sub_ps(z[4], z[2]));
+    r[4] = _mm256_fnmadd_ps(two, _mm256_sub_ps(z[3], z[1]), _mm256_sub_ps(z[4], z[2]));
+    r[5] = _mm256_fnmadd_ps(five, z[3], _mm256_fmadd_ps(four, z[1], z[5]));
+}
+
+/* Aᵀ z: six transformed values back to four outputs. */
+INLINE_KERNEL void output_transform_1d(const __m256 z[TILE], __m256 r[STEP]) {
+    const __m256 two = _mm256_set1_ps(2), four = _mm256_set1_ps(4), eight = _mm256_set1_ps(8);
+    __m256 sum12 = _mm256_add_ps(z[1], z[2]), diff12 = _mm256_sub_ps(z[1], z[2]);
+    __m256 sum34 = _mm256_add_ps(z[3], z[4]), diff34 = _mm256_sub_ps(z[3], z[4]);
+    r[0] = _mm256_add_ps(_mm256_add_ps(z[0], sum12), sum34);
+    r[1] = _mm256_fmadd_ps(two, diff34, diff12);
+    r[2] = _mm256_fmadd_ps(four, sum34, sum12);
+    r[3] = _mm256_add_ps(_mm256_fmadd_ps(eight, diff34, diff12), z[5]);
+}
+
+/* One 6×6 tile of one 8-channel block: pixels outside the image are the
+   zero padding. Position p of the result goes to `v + p * positionStride`. */
+INLINE_KERNEL void transform_input_tile(const float *plane, int height, int width, int top, int left,
+                                        float *v, size_t positionStride) {
+    __m256 d[TILE][TILE], t[TILE][TILE];
+    int interior = top >= 0 && left >= 0 && top + TILE <= height && left + TILE <= width;
+    for (int i = 0; i < TILE; i++) {
+        int y = top + i;
+        for (int j = 0; j < TILE; j++) {
+            int x = left + j;
+            d[i][j] = (interior || (y >= 0 && y < height && x >= 0 && x < width))
+                ? _mm256_loadu_ps(plane + ((size_t)y * width + x) * LANES)
+                : _mm256_setzero_ps();
+        }
+    }
+    for (int j = 0; j < TILE; j++) {
+        __m256 column[TILE], out[TILE];
+        for (int i = 0; i < TILE; i++) column[i] = d[i][j];
+        input_transform_1d(column, out);
+        for (int i = 0; i < TILE; i++) t[i][j] = out[i];
+    }
+    for (int i = 0; i < TILE; i++) {
+        __m256 out[TILE];
+        input_transform_1d(t[i], out);
+        for (int j = 0; j < TILE; j++) _mm256_store_ps(v + (size_t)(i * TILE + j) * positionStride, out[j]);
+    }
+}
+
+INLINE_KERNEL __m256 apply_epilogue(__m256 x, const fovea_epilogue *epilogue, const float *destination) {
+    for (int s = 0; s < epilogue->count; s++) {
+        const fovea_epilogue_step step = epilogue->steps[s];
+        switch (step.kind) {
+        case FOVEA_EPILOGUE_ADD_DESTINATION:
+            x = _mm256_add_ps(x, _mm256_loadu_ps(destination));
+            break;
+        case FOVEA_EPILOGUE_RELU:
+            if (step.alpha == 0) {
+                x = _mm256_max_ps(x, _mm256_setzero_ps());
+            } else {
+                __m256 negative = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ);
+                x = _mm256_blendv_ps(x, _mm256_mul_ps(x, _mm256_set1_ps(step.alpha)), negative);
+            }
+            break;
+        case FOVEA_EPILOGUE_CLIP:
+            x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(step.alpha)), _mm256_set1_ps(step.beta));
+            break;
+        }
+    }
+    return x;
+}
+
+/* One 4×4 output tile of one 8-channel block from its 36 products (position
+   p at `m + p * positionStride`), clipped at the image's right and bottom. */
+INLINE_KERNEL void transform_output_tile(const float *m, size_t positionStride, __m256 bias, const fovea_epilogue *epilogue,
+                                         float *plane, int height, int width, int top, int left) {
+    __m256 t[STEP][TILE];
+    for (int j = 0; j < TILE; j++) {
+        __m256 column[TILE], out[STEP];
+        for (int i = 0; i < TILE; i++) column[i] = _mm256_load_ps(m + (size_t)(i * TILE + j) * positionStride);
+        output_transform_1d(column, out);
+        for (int i = 0; i < STEP; i++) t[i][j] = out[i];
+    }
+    for (int i = 0; i < STEP && top + i < height; i++) {
+        __m256 out[STEP];
+        output_transform_1d(t[i], out);
+        for (int j = 0; j < STEP && left + j < width; j++) {
+            float *pixel = plane + ((size_t)(top + i) * width + left + j) * LANES;
+            _mm256_storeu_ps(pixel, apply_epilogue(_mm256_add_ps(out[j], bias), epilogue, pixel));
+        }
+    }
+}
+
+/* ---- Products ------------------------------------------------------------ */
+
+/* m[r][0..16) = Σ_c a[r·lda + c] · b[c][0..16) for `rows` ≤ 6 tiles. */
+INLINE_KERNEL void multiply_block(const int rows, const float *a, size_t lda, const float *b, int depth, float *m, size_t ldm) {
+    __m256 low[ROWS], high[ROWS];
+    for (int r = 0; r < rows; r++) low[r] = high[r] = _mm256_setzero_ps();
+    for (int c = 0; c < depth; c++, b += COLUMNS) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + LANES);
+        for (int r = 0; r < rows; r++) {
+            __m256 x = _mm256_broadcast_ss(a + r * lda + c);
+            low[r] = _mm256_fmadd_ps(x, b0, low[r]);
+            high[r] = _mm256_fmadd_ps(x, b1, high[r]);
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        _mm256_store_ps(m + r * ldm, low[r]);
+        _mm256_store_ps(m + r * ldm + LANES, high[r]);
+    }
+}
+
+/* Dispatches to a copy specialised for each row count, so the accumulators
+   live in registers. */
+KERNEL static void multiply(int rows, const float *a, size_t lda, const float *b, int depth, float *m, size_t ldm) {
+    switch (rows) {
+    case 6: multiply_block(6, a, lda, b, depth, m, ldm); break;
+    case 5: multiply_block(5, a, lda, b, depth, m, ldm); break;
+    case 4: multiply_block(4, a, lda, b, depth, m, ldm); break;
+    case 3: multiply_block(3, a, lda, b, depth, m, ldm); break;
+    case 2: multiply_block(2, a, lda, b, depth, m, ldm); break;
+    default: multiply_block(1, a, lda, b, depth, m, ldm); break;
+    }
+}
+
+/* ---- Driver -------------------------------------------------------------- */
+
+typedef struct {
+    const fovea_winograd_shape *shape;
+    const float *transformed, *bias;
+    const fovea_epilogue *epilogue;
+    const float *source;
+    float *destination, *scratch;
+} job;
+
+/* Tiles [first, first + count) with output blocks [columnBegin, columnEnd). */
+KERNEL static void run_chunk(const job *jb, const work_split *w, int first, int count, int columnBegin, int columnEnd,
+                             float *v, float *m) {
+    const fovea_winograd_shape *s = jb->shape;
+    const int C = s->channels, inputBlocks = C / LANES, outputBlocks8 = s->outputChannels / LANES;
+    const size_t chunkTiles = (size_t)w->chunkRows * ROWS;
+    const size_t vStride = chunkTiles * (size_t)C;
+    const size_t ldm = (size_t)(columnEnd - columnBegin) * COLUMNS, mStride = chunkTiles * ldm;
+
+    for (int index = 0; index < count; index++) {
+        int tile = first + index, image = tile / w->tilesPerImage, within = tile % w->tilesPerImage;
+        int top = within / w->tilesX * STEP - s->padTop, left = within % w->tilesX * STEP - s->padLeft;
+        for (int block = 0; block < inputBlocks; block++) {
+            const float *plane = jb->source + (size_t)(image * inputBlocks + block) * s->height * s->width * LANES;
+            transform_input_tile(plane, s->height, s->width, top, left, v + (size_t)index * C + (size_t)block * LANES, vStride);
+        }
+    }
+    for (int p = 0; p < POSITIONS; p++) {
+        for (int column = columnBegin; column < columnEnd; column++) {
+            const float *b = jb->transformed + ((size_t)p * w->columnBlocks + column) * C * COLUMNS;
+            for (int row = 0; row * ROWS < count; row++) {
+                int rows = count - row * ROWS < ROWS ? count - row * ROWS : ROWS;
+                multiply(rows, v + p * vStride + (size_t)row * ROWS * C, (size_t)C, b, C,
+                         m + p * mStride + (size_t)row * ROWS * ldm + (size_t)(column - columnBegin) * COLUMNS, ldm);
+            }
+        }
+    }
+    for (int index = 0; index < count; index++) {
+        int tile = first + index, image = tile / w->tilesPerImage, within = tile % w->tilesPerImage;
+        int top = within / w->tilesX * STEP, left = within % w->tilesX * STEP;
+        for (int block = columnBegin * 2; block < columnEnd * 2; block++) {
+            __m256 bias = jb->bias ? _mm256_loadu_ps(jb->bias + block * LANES) : _mm256_setzero_ps();
+            float *plane = jb->destination + (size_t)(image * outputBlocks8 + block) * s->outputHeight * s->outputWidth * LANES;
+            transform_output_tile(m + (size_t)index * ldm + (size_t)(block - columnBegin * 2) * LANES, mStride, bias, jb->epilogue,
+                                  plane, s->outputHeight, s->outputWidth, top, left);
+        }
+    }
+}
+
+static void run_thread(void *context) {
+    const job *jb = context;
+    const int thread = fovea_team_thread(), threads = fovea_team_size();
+    const work_split w = split_work(jb->shape, threads);
+    const int rowParts = threads / w.columnParts;
+    const int rowPart = thread / w.columnParts, columnPart = thread % w.columnParts;
+    const int rowBegin = (int)((long)w.rowBlocks * rowPart / rowParts), rowEnd = (int)((long)w.rowBlocks * (rowPart + 1) / rowParts);
+    const int columnBegin = w.columnBlocks * columnPart / w.columnParts, columnEnd = w.columnBlocks * (columnPart + 1) / w.columnParts;
+    if (rowBegin >= rowEnd || columnBegin >= columnEnd) return;
+    float *v = jb->scratch + (size_t)thread * w.perThread;
+    float *m = v + POSITIONS * (size_t)w.chunkRows * ROWS * (size_t)jb->shape->channels;
+    for (int row = rowBegin; row < rowEnd; row += w.chunkRows) {
+        int first = row * ROWS, last = (row + w.chunkRows < rowEnd ? row + w.chunkRows : rowEnd) * ROWS;
+        if (last > w.tiles) last = w.tiles;
+        run_chunk(jb, &w, first, last - first, columnBegin, columnEnd, v, m);
+    }
+}
+
+void fovea_winograd_run(const fovea_winograd_shape *shape, const float *transformed, const float *bias,
+                        const fovea_epilogue *epilogue, const float *source, float *destination,
+                        float *scratch, int threads) {
+    job jb = {shape, transformed, bias, epilogue, source, destination, scratch};
+    fovea_team_run(run_thread, &jb, threads < 1 ? 1 : threads);
+}
