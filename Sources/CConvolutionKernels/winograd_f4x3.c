@@ -28,9 +28,13 @@ enum {
     COLUMNS = 16,       /* output channels per register block */
     LANES = 8,          /* channels per nChw8c pixel */
     MAX_CHUNK_ROWS = 16,
-    /* A chunk's input panel for one position should stay in L2 while every
-       output-channel block of the thread reads it. */
-    PANEL_BYTES = 96 * 1024,
+    /* A chunk's transformed input and products should stay in the core's L2
+       (512 KB here) between the transforms and the products. */
+    CHUNK_BYTES = 192 * 1024,
+    /* Transformed weights larger than this come from L3 on every chunk, so
+       chunks must be long enough to reuse each weight several times. */
+    STREAMED_WEIGHT_BYTES = 1024 * 1024,
+    STREAMED_WEIGHT_MIN_ROWS = 4,
 };
 
 /* Relative cost of transforming one row block of input, in units of one
@@ -125,11 +129,13 @@ static work_split split_work(const fovea_winograd_shape *s, int threads) {
             w.columnParts = parts;
         }
     }
-    int rows = PANEL_BYTES / (ROWS * s->channels * (int)sizeof(float));
-    w.chunkRows = rows < 1 ? 1 : rows > MAX_CHUNK_ROWS ? MAX_CHUNK_ROWS : rows;
-    size_t chunkTiles = (size_t)w.chunkRows * ROWS;
     size_t columns = (size_t)ceil_div(w.columnBlocks, w.columnParts) * COLUMNS;
-    w.perThread = round_up(POSITIONS * chunkTiles * ((size_t)s->channels + columns), 16);
+    size_t bytesPerRow = POSITIONS * ROWS * sizeof(float) * ((size_t)s->channels + columns);
+    size_t weightBytes = POSITIONS * sizeof(float) * (size_t)s->channels * columns;
+    int rows = (int)(CHUNK_BYTES / bytesPerRow);
+    if (weightBytes > STREAMED_WEIGHT_BYTES && rows < STREAMED_WEIGHT_MIN_ROWS) rows = STREAMED_WEIGHT_MIN_ROWS;
+    w.chunkRows = rows < 1 ? 1 : rows > MAX_CHUNK_ROWS ? MAX_CHUNK_ROWS : rows;
+    w.perThread = round_up(POSITIONS * (size_t)w.chunkRows * ROWS * ((size_t)s->channels + columns), 16);
     return w;
 }
 

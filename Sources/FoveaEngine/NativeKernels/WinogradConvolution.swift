@@ -12,10 +12,12 @@ struct WinogradConvolution {
     let shape: fovea_winograd_shape
     let epilogue: fovea_epilogue
 
-    /// Below this many 4×4 output tiles the transformed weights (4× the size
-    /// of direct ones) are streamed for too little arithmetic: ResNet's 7×7,
-    /// 512-channel stage at batch 1 (4 tiles) ran slower than oneDNN.
-    static let minimumTiles = 16
+    /// Below this many 4×4 output tiles per image the transformed weights
+    /// (4× the size of direct ones) are streamed for too little arithmetic:
+    /// ResNet's 7×7, 512-channel stage (4 tiles) ran slower than oneDNN at
+    /// batch 1. Counted per image, not per batch, so every plan of a model
+    /// makes the same choice and never holds a weight in both forms.
+    static let minimumTilesPerImage = 16
 
     static let isSupported = fovea_winograd_supported() != 0
 
@@ -25,8 +27,8 @@ struct WinogradConvolution {
         guard Self.isSupported, inputShape.count == 4, outputShape.count == 4, kernel == [3, 3], conv.groups == 1,
               conv.strides == [1, 1], conv.dilations == [1, 1], conv.padBegin.count == 2,
               let epilogue = Self.epilogue(for: conv.postOps) else { return nil }
-        let tiles = outputShape[0] * ((outputShape[2] + 3) / 4) * ((outputShape[3] + 3) / 4)
-        guard tiles >= Self.minimumTiles, inputShape.allSatisfy({ $0 <= Int(Int32.max) }) else { return nil }
+        let tiles = ((outputShape[2] + 3) / 4) * ((outputShape[3] + 3) / 4)
+        guard tiles >= Self.minimumTilesPerImage, inputShape.allSatisfy({ $0 <= Int(Int32.max) }) else { return nil }
         var shape = fovea_winograd_shape(
             batch: Int32(inputShape[0]), channels: Int32(inputShape[1]), outputChannels: Int32(outputShape[1]),
             height: Int32(inputShape[2]), width: Int32(inputShape[3]),
