@@ -201,48 +201,51 @@ INLINE_KERNEL void transform_input_tile(const float *plane, int height, int widt
     }
 }
 
-INLINE_KERNEL __m256 apply_epilogue(__m256 x, const fovea_epilogue *epilogue, const float *destination) {
+/* Bias, then the epilogue steps, on a tile's `rows` × `columns` valid
+   outputs; steps run outermost so each is decided once per tile. */
+INLINE_KERNEL void finish_tile(__m256 out[STEP][STEP], int rows, int columns, __m256 bias, const fovea_epilogue *epilogue,
+                               float *plane, int width, int top, int left) {
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < columns; j++) out[i][j] = _mm256_add_ps(out[i][j], bias);
     for (int s = 0; s < epilogue->count; s++) {
         const fovea_epilogue_step step = epilogue->steps[s];
-        switch (step.kind) {
-        case FOVEA_EPILOGUE_ADD_DESTINATION:
-            x = _mm256_add_ps(x, _mm256_loadu_ps(destination));
-            break;
-        case FOVEA_EPILOGUE_RELU:
-            if (step.alpha == 0) {
-                x = _mm256_max_ps(x, _mm256_setzero_ps());
-            } else {
-                __m256 negative = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ);
-                x = _mm256_blendv_ps(x, _mm256_mul_ps(x, _mm256_set1_ps(step.alpha)), negative);
+        const __m256 zero = _mm256_setzero_ps(), alpha = _mm256_set1_ps(step.alpha), beta = _mm256_set1_ps(step.beta);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < columns; j++) {
+                __m256 x = out[i][j];
+                switch (step.kind) {
+                case FOVEA_EPILOGUE_ADD_DESTINATION:
+                    x = _mm256_add_ps(x, _mm256_loadu_ps(plane + ((size_t)(top + i) * width + left + j) * LANES));
+                    break;
+                case FOVEA_EPILOGUE_RELU:
+                    x = _mm256_blendv_ps(x, _mm256_mul_ps(x, alpha), _mm256_cmp_ps(x, zero, _CMP_LT_OQ));
+                    break;
+                case FOVEA_EPILOGUE_CLIP:
+                    x = _mm256_min_ps(_mm256_max_ps(x, alpha), beta);
+                    break;
+                }
+                out[i][j] = x;
             }
-            break;
-        case FOVEA_EPILOGUE_CLIP:
-            x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(step.alpha)), _mm256_set1_ps(step.beta));
-            break;
         }
     }
-    return x;
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < columns; j++) _mm256_storeu_ps(plane + ((size_t)(top + i) * width + left + j) * LANES, out[i][j]);
 }
 
 /* One 4×4 output tile of one 8-channel block from its 36 products (position
    p at `m + p * positionStride`), clipped at the image's right and bottom. */
 INLINE_KERNEL void transform_output_tile(const float *m, size_t positionStride, __m256 bias, const fovea_epilogue *epilogue,
                                          float *plane, int height, int width, int top, int left) {
-    __m256 t[STEP][TILE];
+    __m256 t[STEP][TILE], out[STEP][STEP];
     for (int j = 0; j < TILE; j++) {
-        __m256 column[TILE], out[STEP];
+        __m256 column[TILE], transformed[STEP];
         for (int i = 0; i < TILE; i++) column[i] = _mm256_load_ps(m + (size_t)(i * TILE + j) * positionStride);
-        output_transform_1d(column, out);
-        for (int i = 0; i < STEP; i++) t[i][j] = out[i];
+        output_transform_1d(column, transformed);
+        for (int i = 0; i < STEP; i++) t[i][j] = transformed[i];
     }
-    for (int i = 0; i < STEP && top + i < height; i++) {
-        __m256 out[STEP];
-        output_transform_1d(t[i], out);
-        for (int j = 0; j < STEP && left + j < width; j++) {
-            float *pixel = plane + ((size_t)(top + i) * width + left + j) * LANES;
-            _mm256_storeu_ps(pixel, apply_epilogue(_mm256_add_ps(out[j], bias), epilogue, pixel));
-        }
-    }
+    for (int i = 0; i < STEP; i++) output_transform_1d(t[i], out[i]);
+    int rows = height - top < STEP ? height - top : STEP, columns = width - left < STEP ? width - left : STEP;
+    finish_tile(out, rows, columns, bias, epilogue, plane, width, top, left);
 }
 
 /* ---- Products ------------------------------------------------------------ */
