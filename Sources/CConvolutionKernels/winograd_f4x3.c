@@ -13,6 +13,8 @@
  * thread waits for another, and a chunk's operands stay in the core's cache.
  */
 #include "CConvolutionKernels.h"
+#include "conv3x3_shape.h"
+#include "epilogue.h"
 #include "openmp_team.h"
 
 #include <immintrin.h>
@@ -41,19 +43,8 @@ enum {
    (row block × column block) product; it decides how threads split work. */
 static const double TRANSFORM_COST = 0.5;
 
-int fovea_winograd_supported(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-
-int fovea_winograd_accepts(const fovea_winograd_shape *s) {
-    if (s->batch <= 0 || s->channels <= 0 || s->outputChannels <= 0) return 0;
-    if (s->channels % LANES != 0 || s->outputChannels % COLUMNS != 0) return 0;
-    if (s->height <= 0 || s->width <= 0 || s->outputHeight <= 0 || s->outputWidth <= 0) return 0;
-    int padBottom = s->outputHeight + 2 - s->height - s->padTop;
-    int padRight = s->outputWidth + 2 - s->width - s->padLeft;
-    return s->padTop >= 0 && s->padTop <= 2 && s->padLeft >= 0 && s->padLeft <= 2
-        && padBottom >= 0 && padBottom <= 2 && padRight >= 0 && padRight <= 2;
+int fovea_winograd_accepts(const fovea_conv3x3_shape *s) {
+    return s->stride == 1 && fovea_conv3x3_shape_valid(s);
 }
 
 size_t fovea_winograd_weights_count(int channels, int outputChannels) {
@@ -110,7 +101,7 @@ static int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
 static size_t round_up(size_t n, size_t multiple) { return (n + multiple - 1) / multiple * multiple; }
 
-static work_split split_work(const fovea_winograd_shape *s, int threads) {
+static work_split split_work(const fovea_conv3x3_shape *s, int threads) {
     work_split w;
     w.tilesX = ceil_div(s->outputWidth, STEP);
     w.tilesPerImage = ceil_div(s->outputHeight, STEP) * w.tilesX;
@@ -139,7 +130,7 @@ static work_split split_work(const fovea_winograd_shape *s, int threads) {
     return w;
 }
 
-size_t fovea_winograd_scratch_count(const fovea_winograd_shape *shape, int threads) {
+size_t fovea_winograd_scratch_count(const fovea_conv3x3_shape *shape, int threads) {
     /* The team may come out smaller than requested, which changes the split. */
     size_t most = 0;
     for (int n = 1; n <= threads; n++) {
@@ -201,37 +192,6 @@ INLINE_KERNEL void transform_input_tile(const float *plane, int height, int widt
     }
 }
 
-/* Bias, then the epilogue steps, on a tile's `rows` × `columns` valid
-   outputs; steps run outermost so each is decided once per tile. */
-INLINE_KERNEL void finish_tile(__m256 out[STEP][STEP], int rows, int columns, __m256 bias, const fovea_epilogue *epilogue,
-                               float *plane, int width, int top, int left) {
-    for (int i = 0; i < rows; i++)
-        for (int j = 0; j < columns; j++) out[i][j] = _mm256_add_ps(out[i][j], bias);
-    for (int s = 0; s < epilogue->count; s++) {
-        const fovea_epilogue_step step = epilogue->steps[s];
-        const __m256 zero = _mm256_setzero_ps(), alpha = _mm256_set1_ps(step.alpha), beta = _mm256_set1_ps(step.beta);
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < columns; j++) {
-                __m256 x = out[i][j];
-                switch (step.kind) {
-                case FOVEA_EPILOGUE_ADD_DESTINATION:
-                    x = _mm256_add_ps(x, _mm256_loadu_ps(plane + ((size_t)(top + i) * width + left + j) * LANES));
-                    break;
-                case FOVEA_EPILOGUE_RELU:
-                    x = _mm256_blendv_ps(x, _mm256_mul_ps(x, alpha), _mm256_cmp_ps(x, zero, _CMP_LT_OQ));
-                    break;
-                case FOVEA_EPILOGUE_CLIP:
-                    x = _mm256_min_ps(_mm256_max_ps(x, alpha), beta);
-                    break;
-                }
-                out[i][j] = x;
-            }
-        }
-    }
-    for (int i = 0; i < rows; i++)
-        for (int j = 0; j < columns; j++) _mm256_storeu_ps(plane + ((size_t)(top + i) * width + left + j) * LANES, out[i][j]);
-}
-
 /* One 4×4 output tile of one 8-channel block from its 36 products (position
    p at `m + p * positionStride`), clipped at the image's right and bottom. */
 INLINE_KERNEL void transform_output_tile(const float *m, size_t positionStride, __m256 bias, const fovea_epilogue *epilogue,
@@ -245,7 +205,17 @@ INLINE_KERNEL void transform_output_tile(const float *m, size_t positionStride, 
     }
     for (int i = 0; i < STEP; i++) output_transform_1d(t[i], out[i]);
     int rows = height - top < STEP ? height - top : STEP, columns = width - left < STEP ? width - left : STEP;
-    finish_tile(out, rows, columns, bias, epilogue, plane, width, top, left);
+    __m256 values[STEP * STEP], biases[STEP * STEP];
+    float *pixels[STEP * STEP];
+    int count = 0;
+    for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < columns; j++, count++) {
+            values[count] = out[i][j];
+            biases[count] = bias;
+            pixels[count] = plane + ((size_t)(top + i) * width + left + j) * LANES;
+        }
+    }
+    fovea_store_with_epilogue(values, biases, pixels, count, epilogue);
 }
 
 /* ---- Products ------------------------------------------------------------ */
@@ -284,7 +254,7 @@ KERNEL static void multiply(int rows, const float *a, size_t lda, const float *b
 /* ---- Driver -------------------------------------------------------------- */
 
 typedef struct {
-    const fovea_winograd_shape *shape;
+    const fovea_conv3x3_shape *shape;
     const float *transformed, *bias;
     const fovea_epilogue *epilogue;
     const float *source;
@@ -294,7 +264,7 @@ typedef struct {
 /* Tiles [first, first + count) with output blocks [columnBegin, columnEnd). */
 KERNEL static void run_chunk(const job *jb, const work_split *w, int first, int count, int columnBegin, int columnEnd,
                              float *v, float *m) {
-    const fovea_winograd_shape *s = jb->shape;
+    const fovea_conv3x3_shape *s = jb->shape;
     const int C = s->channels, inputBlocks = C / LANES, outputBlocks8 = s->outputChannels / LANES;
     const size_t chunkTiles = (size_t)w->chunkRows * ROWS;
     const size_t vStride = chunkTiles * (size_t)C;
@@ -348,7 +318,7 @@ static void run_thread(void *context) {
     }
 }
 
-void fovea_winograd_run(const fovea_winograd_shape *shape, const float *transformed, const float *bias,
+void fovea_winograd_run(const fovea_conv3x3_shape *shape, const float *transformed, const float *bias,
                         const fovea_epilogue *epilogue, const float *source, float *destination,
                         float *scratch, int threads) {
     job jb = {shape, transformed, bias, epilogue, source, destination, scratch};

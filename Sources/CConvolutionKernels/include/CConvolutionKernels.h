@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-/** One fixed-shape 3×3, stride 1, undilated, ungrouped convolution. */
+/** One fixed-shape 3×3, undilated, ungrouped convolution. */
 typedef struct {
     int batch;
     /** Input channels, a multiple of 8. */
@@ -31,7 +31,9 @@ typedef struct {
     int outputHeight, outputWidth;
     /** Zero padding before the first row and column (0, 1 or 2). */
     int padTop, padLeft;
-} fovea_winograd_shape;
+    /** The same along both axes: 1 (Winograd and direct) or 2 (direct). */
+    int stride;
+} fovea_conv3x3_shape;
 
 typedef enum {
     /** Adds the value already at the destination (a residual connection). */
@@ -56,10 +58,12 @@ typedef struct {
 } fovea_epilogue;
 
 /** Whether this CPU can run the kernels (AVX2 and FMA). */
-int fovea_winograd_supported(void);
+int fovea_conv3x3_supported(void);
+
+/* ---- Winograd F(4×4, 3×3), stride 1 -------------------------------------- */
 
 /** Whether `shape` is one the kernel computes (channel multiples, pads, sizes). */
-int fovea_winograd_accepts(const fovea_winograd_shape *shape);
+int fovea_winograd_accepts(const fovea_conv3x3_shape *shape);
 
 /** Floats of transformed weights for `channels` → `outputChannels`. */
 size_t fovea_winograd_weights_count(int channels, int outputChannels);
@@ -71,7 +75,7 @@ size_t fovea_winograd_weights_count(int channels, int outputChannels);
 void fovea_winograd_transform_weights(const float *weights, int channels, int outputChannels, float *transformed);
 
 /** Scratch floats `fovea_winograd_run` needs with up to `threads` threads. */
-size_t fovea_winograd_scratch_count(const fovea_winograd_shape *shape, int threads);
+size_t fovea_winograd_scratch_count(const fovea_conv3x3_shape *shape, int threads);
 
 /**
  * Runs the convolution with up to `threads` OpenMP threads.
@@ -81,9 +85,36 @@ size_t fovea_winograd_scratch_count(const fovea_winograd_shape *shape, int threa
  * `fovea_winograd_scratch_count(shape, threads)` floats. `source` must not
  * overlap `destination`.
  */
-void fovea_winograd_run(const fovea_winograd_shape *shape, const float *transformed, const float *bias,
+void fovea_winograd_run(const fovea_conv3x3_shape *shape, const float *transformed, const float *bias,
                         const fovea_epilogue *epilogue, const float *source, float *destination,
                         float *scratch, int threads);
+
+/* ---- Direct convolution for small images --------------------------------
+ *
+ * oneDNN's AVX2 direct kernel blocks output pixels along a row, which a 7×7
+ * image leaves mostly empty: ResNet's last stage ran at ~70 % of the FMA peak
+ * on one core and barely faster on two. This kernel treats the convolution as
+ * a matrix product of output pixels (in register blocks of 6, across rows and
+ * images) by output channels (blocks of 16), reading taps from a zero-padded
+ * copy of the input, so small images fill the registers as well as large ones.
+ */
+
+/** Whether `shape` is one the direct kernel computes (channel multiples, stride 1 or 2, pads). */
+int fovea_direct3x3_accepts(const fovea_conv3x3_shape *shape);
+
+/** Floats of packed weights for `channels` → `outputChannels`. */
+size_t fovea_direct3x3_weights_count(int channels, int outputChannels);
+
+/** Packs OIHW 3×3 weights for the kernel; `packed` is 32-byte aligned. */
+void fovea_direct3x3_pack_weights(const float *weights, int channels, int outputChannels, float *packed);
+
+/** Scratch floats `fovea_direct3x3_run` needs (the padded input). */
+size_t fovea_direct3x3_scratch_count(const fovea_conv3x3_shape *shape);
+
+/** As `fovea_winograd_run`, with weights from `fovea_direct3x3_pack_weights`. */
+void fovea_direct3x3_run(const fovea_conv3x3_shape *shape, const float *packed, const float *bias,
+                         const fovea_epilogue *epilogue, const float *source, float *destination,
+                         float *scratch, int threads);
 
 #ifdef __cplusplus
 }

@@ -1,16 +1,26 @@
 /// How an engine computes convolutions.
 public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
-    /// Winograd F(4×4, 3×3) for the 3×3 stride-1 convolutions where it beats
-    /// oneDNN's direct kernel (AVX2 CPUs, enough output tiles), direct
-    /// convolution everywhere else. Results differ from direct convolution by
+    /// Fovea's own AVX2 kernels for the 3×3 convolutions where oneDNN 2.6 is
+    /// weak (Winograd F(4×4, 3×3) for stride 1 on larger images, a pixel-
+    /// blocked direct kernel for images of at most 8×8 outputs), oneDNN for
+    /// everything else. Winograd results differ from direct convolution by
     /// rounding only (relative error around 1e-6 per layer).
     case automatic = "auto"
-    /// oneDNN's direct convolution everywhere, e.g. to measure what Winograd
-    /// gains on a given model and machine.
-    case direct
+    /// oneDNN everywhere, e.g. to measure what the native kernels gain on a
+    /// given model and machine.
+    case oneDNN = "onednn"
+
+    /// Whether this CPU can run the native kernels (AVX2 and FMA).
+    public static var nativeKernelsAvailable: Bool { NativeConvolution.isSupported }
 }
 
-extension ConvolutionAlgorithm {
-    /// Whether this CPU can run the Winograd kernel (AVX2 and FMA).
-    public static var isWinogradAvailable: Bool { WinogradConvolution.isSupported }
+/// How many convolutions of a plan each native kernel computes.
+public struct NativeConvolutionCounts: Sendable, Equatable {
+    public var winograd = 0
+    public var direct = 0
+
+    public init(winograd: Int = 0, direct: Int = 0) {
+        self.winograd = winograd
+        self.direct = direct
+    }
 }

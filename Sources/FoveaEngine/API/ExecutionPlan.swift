@@ -17,9 +17,9 @@ public final class ExecutionPlan: @unchecked Sendable {
     public let outputs: [Signature]
     /// Bytes of the shared activation arena (after liveness-based reuse).
     public var activationBytes: Int { compiled.arenaBytes }
-    /// Convolutions computed by the Winograd kernel instead of oneDNN (see
-    /// `ConvolutionAlgorithm`); zero on CPUs without AVX2.
-    public var winogradConvolutionCount: Int { compiled.winogradConvolutionCount }
+    /// Convolutions computed by Fovea's own kernels instead of oneDNN (see
+    /// `ConvolutionAlgorithm`); none on CPUs without AVX2.
+    public var nativeConvolutions: NativeConvolutionCounts { compiled.nativeConvolutions }
     private let compiled: OneDNNPlan
     private let lock = NSLock()
 

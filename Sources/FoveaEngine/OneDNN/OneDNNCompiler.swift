@@ -22,7 +22,7 @@ struct OneDNNCompiler {
         case primitive(Primitive, [(Int32, Argument)])
         case fill(buffer: Int, count: Int, value: Float)
         case copy([Float], buffer: Int)
-        case winograd(WinogradConvolution, WinogradWeights, source: Value, destination: Value)
+        case native(NativeConvolution, NativeConvolutionWeights, source: Value, destination: Value)
     }
 
     private struct Value {
@@ -179,11 +179,11 @@ struct OneDNNCompiler {
                     executable.append(.fill(addresses[buffer].bindMemory(to: Float.self, capacity: count), count: count, value: value))
                 case .copy(let values, let buffer):
                     executable.append(.copy(values, to: addresses[buffer].bindMemory(to: Float.self, capacity: values.count)))
-                case .winograd(let convolution, let weights, let source, let destination):
+                case .native(let convolution, let weights, let source, let destination):
                     func floats(_ value: Value) -> UnsafeMutablePointer<Float> {
                         (addresses[value.buffer] + value.offset).assumingMemoryBound(to: Float.self)
                     }
-                    executable.append(.winograd(WinogradConvolution.Run(
+                    executable.append(.native(NativeConvolution.Run(
                         convolution: convolution, weights: weights, source: floats(source), destination: floats(destination),
                         scratch: scratchpad.assumingMemoryBound(to: Float.self), threads: threads)))
                 }
@@ -472,8 +472,8 @@ struct OneDNNCompiler {
     }
 
     private mutating func compileConvolution(_ conv: Kernel.Convolution) throws {
-        if algorithm == .automatic, let winograd = WinogradConvolution(conv, inputShape: shape(conv.source), outputShape: shape(conv.destination)) {
-            return try compileWinograd(conv, winograd)
+        if algorithm == .automatic, let native = NativeConvolution(conv, inputShape: shape(conv.source), outputShape: shape(conv.destination)) {
+            return try compileNative(conv, native)
         }
         let weightShape = conv.weights.tensor.shape
         let logicalWeights = conv.groups > 1
@@ -530,18 +530,18 @@ struct OneDNNCompiler {
         return output
     }
 
-    /// A convolution for `WinogradConvolution`: activations in nChw8c, the
-    /// residual (if any) placed in the destination as for oneDNN's sum post-op.
-    private mutating func compileWinograd(_ conv: Kernel.Convolution, _ winograd: WinogradConvolution) throws {
+    /// A convolution for a `NativeConvolution` kernel: activations in nChw8c,
+    /// the residual (if any) placed in the destination as for oneDNN's sum post-op.
+    private mutating func compileNative(_ conv: Kernel.Convolution, _ native: NativeConvolution) throws {
         let blocked = try MemoryDescriptor.tagged(shape(conv.destination), format: dnnl_aBcd8b)
         let slot = conv.residual == nil ? try concatSlot(for: conv.destination, preferring: blocked) : nil
         let input = try source(conv.source, as: try MemoryDescriptor.tagged(shape(conv.source), format: dnnl_aBcd8b))
         let output = try convolutionOutput(conv, layout: blocked, slot: slot, input: input)
-        let transformed = try weights.winogradWeights(for: conv, channels: winograd.channels, outputChannels: winograd.outputChannels)
-        scratchpadBytes = max(scratchpadBytes, winograd.scratchBytes(threads: threads))
+        let packed = try weights.nativeWeights(for: conv, native)
+        scratchpadBytes = max(scratchpadBytes, native.scratchBytes(threads: threads))
         touch(input.buffer)
         touch(output.buffer)
-        steps.append(.winograd(winograd, transformed, source: input, destination: output))
+        steps.append(.native(native, packed, source: input, destination: output))
     }
 
     /// Source and weight layouts are left to oneDNN; `target` may fix the destination's.

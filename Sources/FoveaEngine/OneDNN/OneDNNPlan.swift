@@ -13,7 +13,7 @@ final class OneDNNPlan: @unchecked Sendable {
         case primitive(Primitive, [dnnl_exec_arg_t])
         case fill(UnsafeMutablePointer<Float>, count: Int, value: Float)
         case copy([Float], to: UnsafeMutablePointer<Float>)
-        case winograd(WinogradConvolution.Run)
+        case native(NativeConvolution.Run)
     }
 
     private let steps: [Step]
@@ -29,7 +29,7 @@ final class OneDNNPlan: @unchecked Sendable {
     private let inputMemories: [[dnnl_memory_t]]
     let outputs: [UnsafeMutableBufferPointer<Float>]
     let arenaBytes: Int
-    let winogradConvolutionCount: Int
+    let nativeConvolutions: NativeConvolutionCounts
 
     init(steps: [Step], memories: [dnnl_memory_t], allocations: [UnsafeMutableRawPointer], stream: dnnl_stream_t,
          threads: Int, weights: WeightStore, inputs: [UnsafeMutableBufferPointer<Float>],
@@ -44,7 +44,14 @@ final class OneDNNPlan: @unchecked Sendable {
         self.inputMemories = inputMemories
         self.outputs = outputs
         self.arenaBytes = arenaBytes
-        winogradConvolutionCount = steps.filter { if case .winograd = $0 { return true } else { return false } }.count
+        var counts = NativeConvolutionCounts()
+        for case .native(let run) in steps {
+            switch run.convolution.kind {
+            case .winograd: counts.winograd += 1
+            case .direct: counts.direct += 1
+            }
+        }
+        nativeConvolutions = counts
     }
 
     deinit {
@@ -90,9 +97,9 @@ final class OneDNNPlan: @unchecked Sendable {
                 pointer.update(repeating: value, count: count)
             case .copy(let values, let pointer):
                 values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: values.count) }
-            case .winograd(let convolution):
+            case .native(let convolution):
                 // Our kernel reads what the primitives before it wrote.
-                try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a Winograd convolution")
+                try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a native convolution")
                 convolution()
             }
         }

@@ -15,7 +15,12 @@ final class WeightStore: @unchecked Sendable {
     private let context: OneDNNContext
     private let lock = NSLock()
     private var memories: [Key: dnnl_memory_t] = [:]
-    private var winograd: [String: WinogradWeights] = [:]
+    private struct NativeKey: Hashable {
+        let name: String
+        let kind: NativeConvolution.Kind
+    }
+
+    private var native: [NativeKey: NativeConvolutionWeights] = [:]
 
     init(context: OneDNNContext) { self.context = context }
 
@@ -52,11 +57,13 @@ final class WeightStore: @unchecked Sendable {
         return target!
     }
 
-    /// `convolution`'s 3×3 weights and bias in the Winograd kernel's form.
-    func winogradWeights(for convolution: Kernel.Convolution, channels: Int, outputChannels: Int) throws -> WinogradWeights {
+    /// `convolution`'s 3×3 weights and bias in the form `native`'s kernel reads.
+    func nativeWeights(for convolution: Kernel.Convolution, _ native: NativeConvolution) throws -> NativeConvolutionWeights {
+        let key = NativeKey(name: convolution.weights.name, kind: native.kind)
+        let channels = native.channels, outputChannels = native.outputChannels
         lock.lock()
         defer { lock.unlock() }
-        if let cached = winograd[convolution.weights.name] { return cached }
+        if let cached = self.native[key] { return cached }
         func floats(_ constant: NamedConstant, count: Int) throws -> FloatBuffer {
             guard case .float32(let floats) = constant.tensor.storage, floats.count == count else {
                 throw OneDNNError(operation: "prepare constant '\(constant.name)'", status: "not \(count) float values")
@@ -65,16 +72,16 @@ final class WeightStore: @unchecked Sendable {
         }
         let weights = try floats(convolution.weights, count: outputChannels * channels * 9)
         let bias = try convolution.bias.map { try floats($0, count: outputChannels) }
-        let transformed = weights.withUnsafeBufferPointer { weights in
+        let packed = weights.withUnsafeBufferPointer { weights in
             if let bias {
                 return bias.withUnsafeBufferPointer { bias in
-                    WinogradWeights(weights: weights, bias: bias, channels: channels, outputChannels: outputChannels)
+                    NativeConvolutionWeights(native.kind, weights: weights, bias: bias, channels: channels, outputChannels: outputChannels)
                 }
             }
-            return WinogradWeights(weights: weights, bias: nil, channels: channels, outputChannels: outputChannels)
+            return NativeConvolutionWeights(native.kind, weights: weights, bias: nil, channels: channels, outputChannels: outputChannels)
         }
-        winograd[convolution.weights.name] = transformed
-        return transformed
+        self.native[key] = packed
+        return packed
     }
 }
 

@@ -21,7 +21,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Threads (default: all cores).")
     var threads: Int?
 
-    @Option(name: .long, help: "Convolution algorithm: auto (Winograd where faster) or direct (oneDNN only).")
+    @Option(name: .long, help: "Convolution algorithm: auto (native 3×3 kernels where faster) or onednn (oneDNN only).")
     var convolution: ConvolutionAlgorithm = .automatic
 
     @Flag(name: .long, help: "Print one JSON object instead of a table.")

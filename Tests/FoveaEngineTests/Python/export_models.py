@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "Sc
 from models.mobilenet_v1 import MobileNetV1  # noqa: E402
 from models.parnet import parnet_s  # noqa: E402
 from concat_branches import ConcatBranches  # noqa: E402
-from winograd_cases import WinogradCases  # noqa: E402
+from conv3x3_cases import Conv3x3Cases  # noqa: E402
 
 
 def build(name):
@@ -24,8 +24,8 @@ def build(name):
         return parnet_s()
     if name == "concat_branches":
         return ConcatBranches()
-    if name == "winograd_cases":
-        return WinogradCases()
+    if name == "conv3x3_cases":
+        return Conv3x3Cases()
     if name == "resnet18_transfer":
         model = torchvision.models.resnet18()
         model.fc = torch.nn.Linear(model.fc.in_features, 5)

@@ -1,16 +1,14 @@
 """A small network whose 3×3 convolutions cover the cases of the engine's
-Winograd kernel: no padding and padding 2, output sizes that are not a
-multiple of the 4×4 tile, a convolution without bias, a residual sum followed
-by ReLU, ReLU6 and LeakyReLU epilogues, and a late stage with too few tiles
-for Winograd (computed by oneDNN) between Winograd ones."""
+native kernels. Winograd: no padding and padding 2, output sizes that are not
+a multiple of the 4×4 tile, a convolution without bias, a residual sum
+followed by ReLU, ReLU6 and LeakyReLU epilogues. Direct kernel (images of at
+most 8×8 outputs): stride 1 and stride 2 with an unread last input row.
+Both sit between oneDNN primitives."""
 import torch
 from torch import nn
 
 
-class WinogradCases(nn.Module):
-    # 3×3 convolutions the engine computes with Winograd at batch 1.
-    WINOGRAD_AT_BATCH_1 = 6
-
+class Conv3x3Cases(nn.Module):
     def __init__(self):
         super().__init__()
         self.stem = nn.Conv2d(3, 16, 3, stride=4, padding=1)
@@ -21,16 +19,18 @@ class WinogradCases(nn.Module):
         self.clipped = nn.Conv2d(32, 48, 3, padding=1)
         self.leaky = nn.Conv2d(48, 64, 3, padding=1)
         self.late = nn.Conv2d(64, 64, 3, padding=1)
-        self.head = nn.Linear(64, 10)
+        self.strided = nn.Conv2d(64, 32, 3, stride=2, padding=1)
+        self.head = nn.Linear(32, 10)
 
     def forward(self, x):
-        x = torch.relu(self.stem(x))                      # 56×56, 3 input channels: direct
-        x = torch.relu(self.unpadded(x))                  # 54×54
-        x = self.wide_pad(x)                              # 56×56
+        x = torch.relu(self.stem(x))                      # 56×56, 3 input channels: oneDNN
+        x = torch.relu(self.unpadded(x))                  # 54×54, Winograd
+        x = self.wide_pad(x)                              # 56×56, Winograd
         x = nn.functional.max_pool2d(x, 3, stride=2)      # 27×27: edge tiles are partial
         x = torch.relu(self.second(torch.relu(self.first(x))) + x)
         x = torch.clamp(self.clipped(x), 0, 6)
         x = nn.functional.leaky_relu(self.leaky(x), 0.1)
-        x = nn.functional.max_pool2d(x, 4)                # 6×6: 4 tiles at batch 1, direct
-        x = torch.relu(self.late(x))
+        x = nn.functional.max_pool2d(x, 4)                # 6×6: direct kernel
+        y = torch.relu(self.late(x) + x)
+        x = torch.relu(self.strided(y))                   # 6×6 → 3×3, stride 2
         return self.head(x.mean([2, 3]))

@@ -1,15 +1,24 @@
 import CConvolutionKernels
 
-/// A 3×3, stride-1 convolution computed with Winograd F(4×4, 3×3) by
-/// `CConvolutionKernels` instead of oneDNN.
+/// A 3×3 convolution computed by one of the SIMD kernels of
+/// `CConvolutionKernels` instead of oneDNN, where oneDNN 2.6 is weak on
+/// AVX2 CPUs:
 ///
-/// oneDNN 2.6 has Winograd kernels only for AVX-512. On AVX2 its direct 3×3
-/// convolution is bounded by one multiply-add per weight and pixel, while
-/// Winograd needs a quarter of those, which is most of ResNet's run time.
+/// - Winograd F(4×4, 3×3) for stride-1 convolutions on images of at least
+///   16 output tiles: oneDNN has Winograd only for AVX-512, and its direct
+///   kernel needs 4× the multiplications, which is most of ResNet's time.
+/// - A direct kernel blocked over output pixels for small images (at most
+///   8×8 outputs, stride 1 or 2): oneDNN's kernel blocks along an image row,
+///   which a 7×7 image leaves mostly empty, and barely speeds up on a second
+///   core there.
+///
 /// Activations stay in nChw8c (what oneDNN's AVX2 kernels use), so the
 /// neighbouring primitives read and write the same buffers without reorders.
-struct WinogradConvolution {
-    let shape: fovea_winograd_shape
+struct NativeConvolution {
+    enum Kind: Sendable { case winograd, direct }
+
+    let kind: Kind
+    let shape: fovea_conv3x3_shape
     let epilogue: fovea_epilogue
 
     /// Below this many 4×4 output tiles per image the transformed weights
@@ -17,29 +26,37 @@ struct WinogradConvolution {
     /// ResNet's 7×7, 512-channel stage (4 tiles) ran slower than oneDNN at
     /// batch 1. Counted per image, not per batch, so every plan of a model
     /// makes the same choice and never holds a weight in both forms.
-    static let minimumTilesPerImage = 16
+    static let winogradMinimumTilesPerImage = 16
+    /// Output pixels per image up to which the direct kernel replaces oneDNN's.
+    static let directMaximumPixelsPerImage = 64
 
-    static let isSupported = fovea_winograd_supported() != 0
+    static let isSupported = fovea_conv3x3_supported() != 0
 
-    /// Nil when the kernel cannot compute `conv` or would not be faster.
+    /// Nil when no native kernel computes `conv` or none would be faster.
     init?(_ conv: Kernel.Convolution, inputShape: [Int], outputShape: [Int]) {
-        let kernel = Array(conv.weights.tensor.shape.dropFirst(2))
-        guard Self.isSupported, inputShape.count == 4, outputShape.count == 4, kernel == [3, 3], conv.groups == 1,
-              conv.strides == [1, 1], conv.dilations == [1, 1], conv.padBegin.count == 2,
+        guard Self.isSupported, inputShape.count == 4, outputShape.count == 4,
+              Array(conv.weights.tensor.shape.dropFirst(2)) == [3, 3], conv.groups == 1, conv.dilations == [1, 1],
+              conv.strides.count == 2, conv.strides[0] == conv.strides[1], conv.padBegin.count == 2,
+              conv.padBegin.allSatisfy({ $0 <= 2 }), inputShape.allSatisfy({ $0 <= Int(Int32.max) }),
               let epilogue = Self.epilogue(for: conv.postOps) else { return nil }
-        let tiles = ((outputShape[2] + 3) / 4) * ((outputShape[3] + 3) / 4)
-        guard tiles >= Self.minimumTilesPerImage, inputShape.allSatisfy({ $0 <= Int(Int32.max) }) else { return nil }
-        var shape = fovea_winograd_shape(
+        var shape = fovea_conv3x3_shape(
             batch: Int32(inputShape[0]), channels: Int32(inputShape[1]), outputChannels: Int32(outputShape[1]),
             height: Int32(inputShape[2]), width: Int32(inputShape[3]),
             outputHeight: Int32(outputShape[2]), outputWidth: Int32(outputShape[3]),
-            padTop: Int32(conv.padBegin[0]), padLeft: Int32(conv.padBegin[1]))
-        guard conv.padBegin.allSatisfy({ $0 <= 2 }), fovea_winograd_accepts(&shape) != 0 else { return nil }
+            padTop: Int32(conv.padBegin[0]), padLeft: Int32(conv.padBegin[1]), stride: Int32(conv.strides[0]))
+        let tiles = ((outputShape[2] + 3) / 4) * ((outputShape[3] + 3) / 4)
+        if tiles >= Self.winogradMinimumTilesPerImage, fovea_winograd_accepts(&shape) != 0 {
+            kind = .winograd
+        } else if outputShape[2] * outputShape[3] <= Self.directMaximumPixelsPerImage, fovea_direct3x3_accepts(&shape) != 0 {
+            kind = .direct
+        } else {
+            return nil
+        }
         self.shape = shape
         self.epilogue = epilogue
     }
 
-    /// The post-ops as kernel epilogue steps; nil for any the kernel lacks.
+    /// The post-ops as kernel epilogue steps; nil for any the kernels lack.
     private static func epilogue(for postOps: [PostOp]) -> fovea_epilogue? {
         var steps: [fovea_epilogue_step] = []
         for postOp in postOps {
@@ -65,13 +82,19 @@ struct WinogradConvolution {
     var outputChannels: Int { Int(shape.outputChannels) }
 
     func scratchBytes(threads: Int) -> Int {
-        withUnsafePointer(to: shape) { fovea_winograd_scratch_count($0, Int32(threads)) } * MemoryLayout<Float>.size
+        let floats = withUnsafePointer(to: shape) { shape in
+            switch kind {
+            case .winograd: return fovea_winograd_scratch_count(shape, Int32(threads))
+            case .direct: return fovea_direct3x3_scratch_count(shape)
+            }
+        }
+        return floats * MemoryLayout<Float>.size
     }
 
     /// The convolution bound to its plan's memory.
     struct Run {
-        let convolution: WinogradConvolution
-        let weights: WinogradWeights
+        let convolution: NativeConvolution
+        let weights: NativeConvolutionWeights
         let source: UnsafePointer<Float>
         /// nChw8c; holds the residual beforehand when the epilogue adds one.
         let destination: UnsafeMutablePointer<Float>
@@ -82,7 +105,12 @@ struct WinogradConvolution {
         func callAsFunction() {
             withUnsafePointer(to: convolution.shape) { shape in
                 withUnsafePointer(to: convolution.epilogue) { epilogue in
-                    fovea_winograd_run(shape, weights.transformed, weights.bias, epilogue, source, destination, scratch, Int32(threads))
+                    switch convolution.kind {
+                    case .winograd:
+                        fovea_winograd_run(shape, weights.packed, weights.bias, epilogue, source, destination, scratch, Int32(threads))
+                    case .direct:
+                        fovea_direct3x3_run(shape, weights.packed, weights.bias, epilogue, source, destination, scratch, Int32(threads))
+                    }
                 }
             }
         }
