@@ -143,6 +143,13 @@ fovea_codec_status fovea_jpeg_read_header(fovea_jpeg_decoder *decoder, const uin
     header->color_space = color_space_of(decoder->cinfo.jpeg_color_space);
     header->adobe_marker = decoder->cinfo.saw_Adobe_marker ? 1 : 0;
     header->progressive = decoder->cinfo.progressive_mode ? 1 : 0;
+    for (int ci = 0; ci < decoder->cinfo.num_components; ci++) {
+        const jpeg_component_info *component = &decoder->cinfo.comp_info[ci];
+        if (component->h_samp_factor != decoder->cinfo.max_h_samp_factor ||
+            component->v_samp_factor != decoder->cinfo.max_v_samp_factor) {
+            header->subsampled = 1;
+        }
+    }
     find_exif(decoder, header);
     return FOVEA_CODEC_OK;
 }

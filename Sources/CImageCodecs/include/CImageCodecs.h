@@ -51,6 +51,8 @@ typedef struct {
     /** Adobe APP14 marker present: CMYK/YCCK samples are stored inverted. */
     int32_t adobe_marker;
     int32_t progressive;
+    /** Some component has fewer samples than another (e.g. 4:2:0 chroma). */
+    int32_t subsampled;
     /** Payload of the first APP1 "Exif" segment (owned by the decoder), or NULL. */
     const uint8_t *exif;
     size_t exif_length;

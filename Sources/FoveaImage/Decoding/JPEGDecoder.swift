@@ -11,6 +11,10 @@ final class JPEGDecoder {
     let height: Int
     let orientation: ImageOrientation
     private let colorSpace: fovea_jpeg_color_space
+    /// Some component (normally chroma) is stored at lower resolution. Reduced-
+    /// scale decodes then return that component at its native resolution
+    /// instead of as block means of the full decode.
+    let subsampled: Bool
     private let invertedCMYK: Bool
     private(set) var scaledWidth = 0
     private(set) var scaledHeight = 0
@@ -31,6 +35,7 @@ final class JPEGDecoder {
         width = Int(header.width)
         height = Int(header.height)
         colorSpace = header.color_space
+        subsampled = header.subsampled != 0
         // Photoshop, the main producer of CMYK JPEGs, stores CMYK inverted and
         // marks it with the Adobe segment; without it, samples are plain ink.
         invertedCMYK = header.adobe_marker != 0

@@ -56,6 +56,15 @@ extension ImageOrientation {
         }
     }
 
+    /// Whether stepping along the upright x and y axes walks the stored
+    /// pixels backwards (DCT blocks then line up from the far end).
+    var reversesAxes: (x: Bool, y: Bool) {
+        let origin = storedPoint(x: 0, y: 0, storedWidth: 2, storedHeight: 2)
+        let right = storedPoint(x: 1, y: 0, storedWidth: 2, storedHeight: 2)
+        let down = storedPoint(x: 0, y: 1, storedWidth: 2, storedHeight: 2)
+        return (right.x + right.y < origin.x + origin.y, down.x + down.y < origin.x + origin.y)
+    }
+
     /// Stored-coordinate rectangle covering the upright rectangle
     /// [x0, x1) × [y0, y1) of an image stored as width × height.
     func storedRect(x: Range<Int>, y: Range<Int>, storedWidth: Int, storedHeight: Int)

@@ -173,6 +173,17 @@ for orientation in range(1, 9):
     upright = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
     add(f"jpeg_exif_orientation_{orientation}", data, upright, resize=("shorter_side", 256), crop=(224, 200))
 
+# Large, odd-sized photos stored turned: decoded at a reduced DCT scale,
+# whose blocks then line up from the far end of a flipped axis.
+odd = big.crop((0, 0, 3599, 2699))
+for orientation in (3, 6):
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    for subsampling, label in ((0, "444"), (2, "420")):
+        data = jpeg(odd, quality=92, subsampling=subsampling, exif=exif.tobytes())
+        upright = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
+        add(f"jpeg_large_{label}_exif_orientation_{orientation}", data, upright)
+
 # PNG variants.
 rgb = np.asarray(photo)
 alpha = np.clip(np.mgrid[0:480, 0:640][1] * 255 / 639, 0, 255).astype(np.uint8)
