@@ -37,7 +37,9 @@ struct NativeConvolution {
         guard Self.isSupported, inputShape.count == 4, outputShape.count == 4,
               Array(conv.weights.tensor.shape.dropFirst(2)) == [3, 3], conv.groups == 1, conv.dilations == [1, 1],
               conv.strides.count == 2, conv.strides[0] == conv.strides[1], conv.padBegin.count == 2,
-              conv.padBegin.allSatisfy({ $0 <= 2 }), inputShape.allSatisfy({ $0 <= Int(Int32.max) }),
+              conv.padBegin.allSatisfy({ $0 <= 2 }),
+              // The kernels count tiles and pixels in 32-bit integers.
+              inputShape.reduce(1, *) <= Int(Int32.max), outputShape.reduce(1, *) <= Int(Int32.max),
               let epilogue = Self.epilogue(for: conv.postOps) else { return nil }
         var shape = fovea_conv3x3_shape(
             batch: Int32(inputShape[0]), channels: Int32(inputShape[1]), outputChannels: Int32(outputShape[1]),
