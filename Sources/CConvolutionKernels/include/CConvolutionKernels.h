@@ -60,33 +60,41 @@ typedef struct {
 /** Whether this CPU can run the kernels (AVX2 and FMA). */
 int fovea_conv3x3_supported(void);
 
-/* ---- Winograd F(4×4, 3×3), stride 1 -------------------------------------- */
+/* ---- Winograd, stride 1 -------------------------------------------------- */
 
-/** Whether `shape` is one the kernel computes (channel multiples, pads, sizes). */
+typedef enum {
+    /** F(4×4, 3×3): 6×6 input tiles, 4× fewer multiplications than direct. */
+    FOVEA_WINOGRAD_F4 = 0,
+    /** F(2×2, 3×3): 4×4 input tiles, 2.25× fewer, weights 16/9 the direct size. */
+    FOVEA_WINOGRAD_F2 = 1,
+} fovea_winograd_variant;
+
+/** Whether `shape` is one the Winograd kernels compute (stride 1, channel multiples, pads). */
 int fovea_winograd_accepts(const fovea_conv3x3_shape *shape);
 
 /** Floats of transformed weights for `channels` → `outputChannels`. */
-size_t fovea_winograd_weights_count(int channels, int outputChannels);
+size_t fovea_winograd_weights_count(fovea_winograd_variant variant, int channels, int outputChannels);
 
 /**
- * Transforms OIHW 3×3 weights into the kernel's 6×6 Winograd domain.
+ * Transforms OIHW 3×3 weights into the variant's Winograd domain.
  * `transformed` holds `fovea_winograd_weights_count` floats, 32-byte aligned.
  */
-void fovea_winograd_transform_weights(const float *weights, int channels, int outputChannels, float *transformed);
+void fovea_winograd_transform_weights(fovea_winograd_variant variant, const float *weights, int channels,
+                                      int outputChannels, float *transformed);
 
 /** Scratch floats `fovea_winograd_run` needs with up to `threads` threads. */
-size_t fovea_winograd_scratch_count(const fovea_conv3x3_shape *shape, int threads);
+size_t fovea_winograd_scratch_count(fovea_winograd_variant variant, const fovea_conv3x3_shape *shape, int threads);
 
 /**
  * Runs the convolution with up to `threads` OpenMP threads.
  *
  * `source` and `destination` are nChw8c; `bias` has `outputChannels` floats or
  * is NULL; `scratch` is 32-byte aligned and holds
- * `fovea_winograd_scratch_count(shape, threads)` floats. `source` must not
- * overlap `destination`.
+ * `fovea_winograd_scratch_count(variant, shape, threads)` floats. `source` must
+ * not overlap `destination`.
  */
-void fovea_winograd_run(const fovea_conv3x3_shape *shape, const float *transformed, const float *bias,
-                        const fovea_epilogue *epilogue, const float *source, float *destination,
+void fovea_winograd_run(fovea_winograd_variant variant, const fovea_conv3x3_shape *shape, const float *transformed,
+                        const float *bias, const fovea_epilogue *epilogue, const float *source, float *destination,
                         float *scratch, int threads);
 
 /* ---- Direct convolution for small images --------------------------------

@@ -1,8 +1,8 @@
 /// How an engine computes convolutions.
 public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
     /// Fovea's own AVX2 kernels for the 3×3 convolutions where oneDNN 2.6 is
-    /// weak (Winograd F(4×4, 3×3) for stride 1 on larger images, a pixel-
-    /// blocked direct kernel for images of at most 8×8 outputs), oneDNN for
+    /// weak (Winograd F(4×4, 3×3) or F(2×2, 3×3) for stride 1 by image size,
+    /// a pixel-blocked direct kernel for the smallest images), oneDNN for
     /// everything else. Winograd results differ from direct convolution by
     /// rounding only (relative error around 1e-6 per layer).
     case automatic = "auto"
@@ -16,11 +16,13 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
 
 /// How many convolutions of a plan each native kernel computes.
 public struct NativeConvolutionCounts: Sendable, Equatable {
-    public var winograd = 0
+    public var winograd4x4 = 0
+    public var winograd2x2 = 0
     public var direct = 0
 
-    public init(winograd: Int = 0, direct: Int = 0) {
-        self.winograd = winograd
+    public init(winograd4x4: Int = 0, winograd2x2: Int = 0, direct: Int = 0) {
+        self.winograd4x4 = winograd4x4
+        self.winograd2x2 = winograd2x2
         self.direct = direct
     }
 }

@@ -1,8 +1,9 @@
 import CConvolutionKernels
 
 /// 3×3 weights in a native kernel's form plus the bias, shared by every plan
-/// of a model like oneDNN's reordered weights. Winograd's form holds 36
-/// values per channel pair (4× the direct weights), the direct kernel's 9.
+/// of a model like oneDNN's reordered weights. Winograd's forms hold 36 or 16
+/// values per channel pair (4× or 16/9 the direct weights), the direct
+/// kernel's 9.
 ///
 /// Immutable after init, hence `@unchecked Sendable`.
 final class NativeConvolutionWeights: @unchecked Sendable {
@@ -15,14 +16,18 @@ final class NativeConvolutionWeights: @unchecked Sendable {
         precondition(weights.count == outputChannels * channels * 9, "3×3 weights of \(outputChannels)×\(channels)")
         let count: Int
         switch kind {
-        case .winograd: count = fovea_winograd_weights_count(Int32(channels), Int32(outputChannels))
+        case .winograd4x4: count = fovea_winograd_weights_count(FOVEA_WINOGRAD_F4, Int32(channels), Int32(outputChannels))
+        case .winograd2x2: count = fovea_winograd_weights_count(FOVEA_WINOGRAD_F2, Int32(channels), Int32(outputChannels))
         case .direct: count = fovea_direct3x3_weights_count(Int32(channels), Int32(outputChannels))
         }
         // The FMA kernels load these with aligned 32-byte loads.
         packed = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.size, alignment: 64)
             .bindMemory(to: Float.self, capacity: count)
         switch kind {
-        case .winograd: fovea_winograd_transform_weights(weights.baseAddress, Int32(channels), Int32(outputChannels), packed)
+        case .winograd4x4:
+            fovea_winograd_transform_weights(FOVEA_WINOGRAD_F4, weights.baseAddress, Int32(channels), Int32(outputChannels), packed)
+        case .winograd2x2:
+            fovea_winograd_transform_weights(FOVEA_WINOGRAD_F2, weights.baseAddress, Int32(channels), Int32(outputChannels), packed)
         case .direct: fovea_direct3x3_pack_weights(weights.baseAddress, Int32(channels), Int32(outputChannels), packed)
         }
         if let bias {

@@ -47,7 +47,8 @@ final class OneDNNPlan: @unchecked Sendable {
         var counts = NativeConvolutionCounts()
         for case .native(let run) in steps {
             switch run.convolution.kind {
-            case .winograd: counts.winograd += 1
+            case .winograd4x4: counts.winograd4x4 += 1
+            case .winograd2x2: counts.winograd2x2 += 1
             case .direct: counts.direct += 1
             }
         }
