@@ -490,14 +490,21 @@ struct OneDNNCompiler {
         }
         let input = try source(conv.source, as: descriptor.memoryDescriptor(dnnl_query_src_md))
         let output = try convolutionOutput(conv, layout: descriptor.memoryDescriptor(dnnl_query_dst_md), slot: slot, input: input)
+        try appendWeighted(descriptor, input: input, weights: conv.weights, logicalWeights: logicalWeights, bias: conv.bias, output: output)
+    }
+
+    /// Appends a primitive reading `input`, constant weights (viewed as
+    /// `logicalWeights`) and an optional bias, in the layouts it chose.
+    private mutating func appendWeighted(_ descriptor: PrimitiveDescriptor, input: Value, weights: NamedConstant, logicalWeights: [Int],
+                                         bias: NamedConstant?, output: Value) throws {
         var arguments: [(Int32, Argument)] = [
             (DNNL_ARG_SRC, argument(input)),
-            (DNNL_ARG_WEIGHTS, try constantMemory(conv.weights, logicalShape: logicalWeights,
+            (DNNL_ARG_WEIGHTS, try constantMemory(weights, logicalShape: logicalWeights,
                                                   layout: descriptor.memoryDescriptor(dnnl_query_weights_md))),
             (DNNL_ARG_DST, argument(output)),
         ]
-        if let bias = conv.bias {
-            arguments.append((DNNL_ARG_BIAS, try constantMemory(bias, logicalShape: [weightShape[0]],
+        if let bias {
+            arguments.append((DNNL_ARG_BIAS, try constantMemory(bias, logicalShape: [weights.tensor.shape[0]],
                                                                  layout: descriptor.memoryDescriptor(dnnl_query_weights_md, index: 1))))
         }
         try append(descriptor, arguments)
@@ -668,17 +675,7 @@ struct OneDNNCompiler {
         let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: product.postOps),
                                                  context: context, what: "inner product")
         let output = define(product.destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
-        var arguments: [(Int32, Argument)] = [
-            (DNNL_ARG_SRC, argument(input)),
-            (DNNL_ARG_WEIGHTS, try constantMemory(product.weights, logicalShape: weightShape,
-                                                  layout: descriptor.memoryDescriptor(dnnl_query_weights_md))),
-            (DNNL_ARG_DST, argument(output)),
-        ]
-        if let bias = product.bias {
-            arguments.append((DNNL_ARG_BIAS, try constantMemory(bias, logicalShape: [weightShape[0]],
-                                                                 layout: descriptor.memoryDescriptor(dnnl_query_weights_md, index: 1))))
-        }
-        try append(descriptor, arguments)
+        try appendWeighted(descriptor, input: input, weights: product.weights, logicalWeights: weightShape, bias: product.bias, output: output)
     }
 
     private mutating func compileBatchNormalization(_ norm: Kernel.BatchNormalization) throws {
