@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Image pipeline benchmark: Fovea vs Pillow vs Pillow+draft, in one run.
 
-    Scripts/bench/image_pipeline.py [--iterations N] [IMAGE ...]
+    Scripts/bench/image_pipeline.py [--iterations N] [--rounds R] [IMAGE ...]
 
 All three produce the same ImageNet input (Resize 256, CenterCrop 224,
 normalise, float32 NCHW) from in-memory JPEG bytes, single-threaded:
   - Fovea (default policy: DCT scaling only with >= 4x oversampling, i.e.
-    within 2/255 of Pillow) and Fovea "fast" (oversampling >= 2),
+    within 2/255 of Pillow) and Fovea "fast" (oversampling >= 2), each
+    single-threaded and with 2 decode threads (strips between restart
+    markers, for JPEGs that have them at row boundaries; CPU ms per image
+    shown as well),
   - Pillow: Image.open().convert('RGB').resize(BILINEAR), crop, NumPy normalise,
   - Pillow+draft: the same after draft('RGB', (256, 256)).
 The Fovea harness is compiled with swiftc -O from Sources/FoveaImage and
@@ -66,8 +69,8 @@ def build_harness():
     return binary
 
 
-def fovea(binary, iterations, oversampling, paths):
-    output = subprocess.run([binary, str(iterations), str(oversampling), *paths],
+def fovea(binary, iterations, oversampling, threads, paths):
+    output = subprocess.run([binary, str(iterations), str(oversampling), str(threads), *paths],
                             check=True, capture_output=True, text=True).stdout
     return {row["file"]: row for row in map(json.loads, output.splitlines())}
 
@@ -98,29 +101,45 @@ def time_pillow(data, draft, iterations):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--iterations", type=int, default=50)
+    parser.add_argument("--iterations", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("images", nargs="*")
     args = parser.parse_args()
     paths = [os.path.abspath(p) for p in args.images] or shared_images()
 
     binary = build_harness()
-    accurate = fovea(binary, args.iterations, 4, paths)
-    fast = fovea(binary, args.iterations, 2, paths)
-    print(f"median (min) ms per image, {args.iterations} iterations, single thread")
+    variants = [(f"Fovea {name}, {threads} thr", oversampling, threads)
+                for name, oversampling in (("default", 4), ("fast (2x)", 2)) for threads in (1, 2)]
+    # The host's speed drifts; every engine runs once per round, so each
+    # round compares all of them under the same conditions.
+    per_round = max(args.iterations // args.rounds, 5)
+    results = {}  # (label, path) -> list of per-round rows
+    for _ in range(args.rounds):
+        for label, oversampling, threads in variants:
+            for path, row in fovea(binary, per_round, oversampling, threads, paths).items():
+                results.setdefault((label, path), []).append(row)
+        for path in paths:
+            with open(path, "rb") as f:
+                data = f.read()
+            for label, draft in (("Pillow", False), ("Pillow+draft", True)):
+                median, low = time_pillow(data, draft, per_round)
+                results.setdefault((label, path), []).append({"median_ms": median, "min_ms": low})
+    print(f"median (min) ms per image: median of {args.rounds} rounds of {per_round} iterations "
+          "(minimum over all); Pillow single-threaded")
     for path in paths:
-        with open(path, "rb") as f:
-            data = f.read()
-        plain = time_pillow(data, False, args.iterations)
-        drafted = time_pillow(data, True, args.iterations)
-        a, q = accurate[path], fast[path]
+        def summary(label):
+            rows = results[(label, path)]
+            return (statistics.median(r["median_ms"] for r in rows), min(r["min_ms"] for r in rows),
+                    statistics.mean(r.get("cpu_ms", 0) for r in rows), rows[-1].get("dct_scale_eighths"))
+        plain, drafted = summary("Pillow"), summary("Pillow+draft")
         with Image.open(path) as image:
             print(f"\n{os.path.basename(path)} {image.size[0]}x{image.size[1]}")
-        print(f"  Pillow              {plain[0]:7.2f} ({plain[1]:.2f})")
-        print(f"  Pillow+draft        {drafted[0]:7.2f} ({drafted[1]:.2f})")
-        for label, row in (("Fovea default", a), ("Fovea fast (2x)", q)):
-            print(f"  {label:<19} {row['median_ms']:7.2f} ({row['min_ms']:.2f})  DCT {row['dct_scale_eighths']}/8  "
-                  f"{plain[0] / row['median_ms']:.2f}x Pillow, {drafted[0] / row['median_ms']:.2f}x Pillow+draft")
-
+        print(f"  {'Pillow':<25} {plain[0]:7.2f} ({plain[1]:.2f})")
+        print(f"  {'Pillow+draft':<25} {drafted[0]:7.2f} ({drafted[1]:.2f})")
+        for label, _, _ in variants:
+            median, low, cpu, eighths = summary(label)
+            print(f"  {label:<25} {median:7.2f} ({low:.2f})  CPU {cpu:6.2f}  DCT {eighths}/8  "
+                  f"{plain[0] / median:.2f}x Pillow, {drafted[0] / median:.2f}x Pillow+draft")
 
 if __name__ == "__main__":
     main()

@@ -18,7 +18,7 @@ final class JPEGDecoder {
     private let invertedCMYK: Bool
     private(set) var scaledWidth = 0
     private(set) var scaledHeight = 0
-    private var bytesPerPixel = 3
+    private(set) var bytesPerPixel = 3
 
     /// `bytes` must outlive the decoder: libjpeg reads from it lazily.
     init(bytes: UnsafeRawBufferPointer, limits: ImageDecodingLimits) throws(ImageDecodingError) {
@@ -65,24 +65,43 @@ final class JPEGDecoder {
     /// format allows. Returns RGB pixels and the window actually produced.
     func readRegion(columns: Range<Int>, rows: Range<Int>) throws(ImageDecodingError)
         -> (pixels: PixelBuffer, x: Int, y: Int) {
+        let window = try cropColumns(columns)
+        guard let buffer = PixelBuffer(width: window.count, height: rows.count, bytesPerPixel: bytesPerPixel) else {
+            throw .outOfMemory
+        }
+        try readRows(rows, into: buffer, atRow: 0)
+        finish(buffer)
+        return (buffer, window.lowerBound, rows.lowerBound)
+    }
+
+    /// Limits decoding to the scaled columns asked for, widened to the
+    /// codec's block grid; returns the columns that will be produced.
+    func cropColumns(_ columns: Range<Int>) throws(ImageDecodingError) -> Range<Int> {
         var first = UInt32(columns.lowerBound), count = UInt32(columns.count)
         if columns.count < scaledWidth {
             let status = fovea_jpeg_crop_columns(handle, &first, &count)
             guard status == FOVEA_CODEC_OK else { throw Self.error(status, handle) }
         }
-        guard let buffer = PixelBuffer(width: Int(count), height: rows.count, bytesPerPixel: bytesPerPixel) else {
-            throw .outOfMemory
-        }
+        return Int(first)..<Int(first + count)
+    }
+
+    /// Decodes scaled rows `rows` (none read yet) into `buffer` from row
+    /// `atRow` on; the rows before them are skipped without producing pixels.
+    func readRows(_ rows: Range<Int>, into buffer: PixelBuffer, atRow: Int) throws(ImageDecodingError) {
+        precondition(buffer.stride >= buffer.width * bytesPerPixel && atRow + rows.count <= buffer.height)
         if rows.lowerBound > 0 {
             let status = fovea_jpeg_skip_rows(handle, UInt32(rows.lowerBound))
             guard status == FOVEA_CODEC_OK else { throw Self.error(status, handle) }
         }
-        let status = fovea_jpeg_read_rows(handle, buffer.pixels, buffer.stride, UInt32(rows.count))
+        let status = fovea_jpeg_read_rows(handle, buffer.pixels + atRow * buffer.stride, buffer.stride, UInt32(rows.count))
         guard status == FOVEA_CODEC_OK else { throw Self.error(status, handle) }
+    }
+
+    /// Brings decoded pixels to packed RGB once every row is in.
+    func finish(_ buffer: PixelBuffer) {
         if bytesPerPixel == 4 {
             convertCMYK(buffer)
         }
-        return (buffer, Int(first), rows.lowerBound)
     }
 
     /// CMYK → RGB with Pillow's integer formula (R = 255 − C − round((255 − C)·K/255)),

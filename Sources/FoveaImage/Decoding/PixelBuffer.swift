@@ -3,7 +3,8 @@ import Foundation
 /// Heap pixels for one decode, freed when the last reference goes.
 ///
 /// Rows are `stride` bytes apart; after `JPEGDecoder`/`PNGDecoder` finish,
-/// pixels are always packed 8-bit RGB at the start of each row.
+/// pixels are always packed 8-bit RGB at the start of each row. One byte of
+/// padding follows the last row, so any pixel can be read as 4 bytes.
 final class PixelBuffer {
     let pixels: UnsafeMutablePointer<UInt8>
     let width: Int
@@ -15,7 +16,7 @@ final class PixelBuffer {
     init?(width: Int, height: Int, bytesPerPixel: Int) {
         let (stride, overflow1) = width.multipliedReportingOverflow(by: bytesPerPixel)
         let (count, overflow2) = stride.multipliedReportingOverflow(by: height)
-        guard !overflow1, !overflow2, count > 0, let memory = malloc(count) else { return nil }
+        guard !overflow1, !overflow2, count > 0, let memory = malloc(count + 1) else { return nil }
         pixels = memory.bindMemory(to: UInt8.self, capacity: count)
         self.width = width
         self.height = height

@@ -7,6 +7,9 @@ public struct ImageInfo: Sendable, Equatable {
     public let orientation: ImageOrientation
     /// DCT-domain scale the JPEG was decoded at, in eighths (8 = full size; always 8 for PNG).
     public let decodeScaleEighths: Int
+    /// Strips the JPEG was decoded in concurrently (1 unless `threadsPerImage`
+    /// allows more and the file has restart markers at row boundaries).
+    public let decodeStrips: Int
     /// Time spent in the codec (header, entropy decoding, colour conversion).
     public let decodeDuration: Duration
     /// Time spent resampling and normalising into the slot.

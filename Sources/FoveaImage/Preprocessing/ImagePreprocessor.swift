@@ -21,33 +21,45 @@ public struct ImagePreprocessor: Sendable {
     /// edges, more so with subsampled chroma. `.infinity` disables DCT
     /// downscaling.
     public let dctOversampling: Double
+    /// Threads one image may use unless `process` is told otherwise: both
+    /// resampling passes split their rows, and a JPEG with restart markers at
+    /// row boundaries is decoded in strips (see `StripedJPEGDecoding`). Cuts a
+    /// large photo's latency when cores are idle, at the price of some extra
+    /// CPU time (a second decoder, thread hand-offs); 1 keeps each image on
+    /// the calling thread.
+    public let threadsPerImage: Int
 
     public init(spec: PreprocessSpec, limits: ImageDecodingLimits = ImageDecodingLimits(),
-                dctOversampling: Double = 4) {
+                dctOversampling: Double = 4, threadsPerImage: Int = 1) {
         self.spec = spec
         self.limits = limits
         self.dctOversampling = dctOversampling
+        self.threadsPerImage = max(threadsPerImage, 1)
     }
 
     /// Decodes `bytes` and writes `spec.elementCount` floats in `spec.shape`
-    /// order into `slot`.
-    public func process(_ bytes: UnsafeRawBufferPointer, into slot: UnsafeMutableBufferPointer<Float>) throws -> ImageInfo {
+    /// order into `slot`, using up to `threads` threads (default
+    /// `threadsPerImage`).
+    public func process(_ bytes: UnsafeRawBufferPointer, into slot: UnsafeMutableBufferPointer<Float>,
+                        threads: Int? = nil) throws -> ImageInfo {
         guard slot.count == spec.elementCount, let output = slot.baseAddress else {
             throw PreprocessingError.slotSizeMismatch(expected: spec.elementCount, actual: slot.count)
         }
         let writer = TensorWriter(output: output, spec: spec)
+        let threads = max(threads ?? threadsPerImage, 1)
         switch try ImageFormat.sniff(bytes) {
-        case .jpeg: return try processJPEG(bytes, writer: writer)
-        case .png: return try processPNG(bytes, writer: writer)
+        case .jpeg: return try processJPEG(bytes, writer: writer, threads: threads)
+        case .png: return try processPNG(bytes, writer: writer, threads: threads)
         }
     }
 
     /// Convenience for `[UInt8]`, `Data` and other contiguous byte containers.
-    public func process(_ bytes: some ContiguousBytes, into slot: UnsafeMutableBufferPointer<Float>) throws -> ImageInfo {
-        try bytes.withUnsafeBytes { try process($0, into: slot) }
+    public func process(_ bytes: some ContiguousBytes, into slot: UnsafeMutableBufferPointer<Float>,
+                        threads: Int? = nil) throws -> ImageInfo {
+        try bytes.withUnsafeBytes { try process($0, into: slot, threads: threads) }
     }
 
-    private func processJPEG(_ bytes: UnsafeRawBufferPointer, writer: TensorWriter) throws -> ImageInfo {
+    private func processJPEG(_ bytes: UnsafeRawBufferPointer, writer: TensorWriter, threads: Int) throws -> ImageInfo {
         let clock = ContinuousClock()
         let decodeStart = clock.now
         let decoder = try JPEGDecoder(bytes: bytes, limits: limits)
@@ -90,7 +102,8 @@ public struct ImagePreprocessor: Sendable {
         // differently from a full decode (chroma upsampling has no neighbour
         // there), so keep a spare column on each side.
         let columns = max(needed.x.lowerBound - 2, 0)..<min(needed.x.upperBound + 2, decoder.scaledWidth)
-        let region = try decoder.readRegion(columns: columns, rows: needed.y)
+        let region = try readRegion(bytes, decoder: decoder, scaleEighths: eighths, columns: columns, rows: needed.y,
+                                    threads: threads)
         let decodeEnd = clock.now
 
         let source = UprightPixels(
@@ -98,14 +111,27 @@ public struct ImagePreprocessor: Sendable {
             region: (region.x, region.y, region.pixels.width, region.pixels.height),
             imageWidth: decoder.scaledWidth, imageHeight: decoder.scaledHeight, orientation: orientation)
         withExtendedLifetime(region.pixels) {
-            resampler.run(source: source, into: writer)
+            resampler.run(source: source, into: writer, threads: threads)
         }
         return ImageInfo(format: .jpeg, width: width, height: height, orientation: orientation,
-                         decodeScaleEighths: eighths, decodeDuration: decodeEnd - decodeStart,
+                         decodeScaleEighths: eighths, decodeStrips: region.strips, decodeDuration: decodeEnd - decodeStart,
                          resampleDuration: clock.now - decodeEnd)
     }
 
-    private func processPNG(_ bytes: UnsafeRawBufferPointer, writer: TensorWriter) throws -> ImageInfo {
+    private func readRegion(_ bytes: UnsafeRawBufferPointer, decoder: JPEGDecoder, scaleEighths: Int,
+                            columns: Range<Int>, rows: Range<Int>, threads: Int)
+        throws -> (pixels: PixelBuffer, x: Int, y: Int, strips: Int) {
+        if threads > 1, let layout = JPEGRestartLayout(bytes),
+           let striped = StripedJPEGDecoding(layout: layout, threads: threads, scaleEighths: scaleEighths,
+                                             columns: columns, rows: rows) {
+            let region = try striped.readRegion(bytes, decoder: decoder, limits: limits, columns: columns, rows: rows)
+            return (region.pixels, region.x, region.y, striped.boundaries.count - 1)
+        }
+        let region = try decoder.readRegion(columns: columns, rows: rows)
+        return (region.pixels, region.x, region.y, 1)
+    }
+
+    private func processPNG(_ bytes: UnsafeRawBufferPointer, writer: TensorWriter, threads: Int) throws -> ImageInfo {
         let clock = ContinuousClock()
         let decodeStart = clock.now
         let decoder = try PNGDecoder(bytes: bytes, limits: limits)
@@ -122,10 +148,10 @@ public struct ImagePreprocessor: Sendable {
                                    region: (0, 0, pixels.width, pixels.height),
                                    imageWidth: pixels.width, imageHeight: pixels.height, orientation: .up)
         withExtendedLifetime(pixels) {
-            resampler.run(source: source, into: writer)
+            resampler.run(source: source, into: writer, threads: threads)
         }
         return ImageInfo(format: .png, width: pixels.width, height: pixels.height, orientation: .up,
-                         decodeScaleEighths: 8, decodeDuration: decodeEnd - decodeStart,
+                         decodeScaleEighths: 8, decodeStrips: 1, decodeDuration: decodeEnd - decodeStart,
                          resampleDuration: clock.now - decodeEnd)
     }
 }

@@ -14,6 +14,9 @@ public struct ModelSettings: Sendable, Equatable, Decodable {
     public var labels: String?
     public var preprocess: PreprocessSpec = .imageNet
     public var jpegDownscaling = JPEGDownscaling.accurate
+    /// Threads an uploaded image may be prepared on while it is the only one
+    /// in flight (see `ImageThreadBudget`); with others in flight it gets one.
+    public var threadsPerImage = 2
     /// Predictions returned when the request does not ask for `top_k`.
     public var topK = 5
     /// Whether the model's output row is logits or probabilities; when unset
@@ -45,6 +48,7 @@ public struct ModelSettings: Sendable, Equatable, Decodable {
         case name, path, labels, preprocess, output, batching, instances
         case topK = "top_k"
         case jpegDownscaling = "jpeg_downscaling"
+        case threadsPerImage = "threads_per_image"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -61,6 +65,7 @@ public struct ModelSettings: Sendable, Equatable, Decodable {
         preprocess = try c.decodeIfPresent(PreprocessSpec.self, forKey: .preprocess) ?? preprocess
         topK = try c.positive(.topK) ?? topK
         jpegDownscaling = try c.decodeIfPresent(JPEGDownscaling.self, forKey: .jpegDownscaling) ?? jpegDownscaling
+        threadsPerImage = try c.positive(.threadsPerImage) ?? threadsPerImage
         output = try c.decodeIfPresent(ScoreNormalization.self, forKey: .output)
         batching = try c.decodeIfPresent(BatchingSettings.self, forKey: .batching) ?? batching
         instances = try c.positive(.instances) ?? instances

@@ -67,7 +67,8 @@ public struct ModelLoader: Sendable {
             settings: settings, labels: labels ?? Labels(names: []), metadata: model.metadata,
             normalization: normalization,
             preprocessor: ImagePreprocessor(spec: settings.preprocess,
-                                            dctOversampling: settings.jpegDownscaling.dctOversampling),
+                                            dctOversampling: settings.jpegDownscaling.dctOversampling,
+                                            threadsPerImage: settings.threadsPerImage),
             scheduler: scheduler)
     }
 

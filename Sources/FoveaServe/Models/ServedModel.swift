@@ -33,10 +33,12 @@ public final class ServedModel: Sendable {
     public func classify(_ image: some ContiguousBytes & Sendable, topK: Int? = nil) async throws -> Classification {
         let clock = ContinuousClock()
         var decode = Duration.zero
+        let threads = ImageThreadBudget.shared.admit(allowing: settings.threadsPerImage)
+        defer { ImageThreadBudget.shared.release() }
         let result = try await scheduler.submit { slot in
             try await withTaskExecutorPreference(DecodeExecutor.shared) {
                 let start = clock.now
-                _ = try preprocessor.process(image, into: slot)
+                _ = try preprocessor.process(image, into: slot, threads: threads)
                 decode = clock.now - start
             }
         }

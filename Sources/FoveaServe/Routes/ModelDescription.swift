@@ -14,6 +14,7 @@ struct ModelDescription: Encodable {
     var instances: Int
     var preprocess: PreprocessSpec
     var jpeg_downscaling: String
+    var threads_per_image: Int
     var batching: Batching
     var queue_depth: Int
 
@@ -43,6 +44,7 @@ struct ModelDescription: Encodable {
         instances = settings.instances
         preprocess = settings.preprocess
         jpeg_downscaling = settings.jpegDownscaling.rawValue
+        threads_per_image = settings.threadsPerImage
         batching = Batching(
             max_batch_size: settings.batching.maxBatchSize,
             max_queue_delay_ms: settings.batching.maxQueueDelay.roundedMilliseconds,

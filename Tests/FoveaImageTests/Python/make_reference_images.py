@@ -184,6 +184,32 @@ for orientation in (3, 6):
         upright = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
         add(f"jpeg_large_{label}_exif_orientation_{orientation}", data, upright)
 
+# Restart markers, as cameras and Photoshop write them: decodable in strips
+# when the preprocessor may use several threads. Large enough (1600×1200) to
+# be split; one case per chroma layout, interval height and orientation (the
+# 4:2:0 one larger, so that it is split at 1/2 DCT scale too).
+restart_photo = synthetic(1600, 1200, seed=6)
+for name, image, options in [
+    ("jpeg_restart_444", restart_photo, dict(quality=92, subsampling=0, restart_marker_rows=1)),
+    ("jpeg_restart_420_every_3_rows", synthetic(2400, 1800, seed=7),
+     dict(quality=90, subsampling=2, restart_marker_rows=3)),
+    ("jpeg_restart_422", restart_photo, dict(quality=90, subsampling=1, restart_marker_rows=1)),
+    ("jpeg_restart_gray", restart_photo.convert("L"), dict(quality=90, restart_marker_rows=1)),
+    ("jpeg_restart_cmyk", restart_photo.convert("CMYK"), dict(quality=90, restart_marker_rows=1)),
+]:
+    data = jpeg(image, **options)
+    add(name, data, Image.open(io.BytesIO(data)).convert("RGB"))
+exif = Image.Exif()
+exif[0x0112] = 6
+data = jpeg(restart_photo, quality=90, subsampling=2, restart_marker_rows=1, exif=exif.tobytes())
+add("jpeg_restart_420_exif_orientation_6", data, ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB"))
+# Restart intervals that end mid-row cannot be split at row boundaries.
+data = jpeg(restart_photo, quality=90, restart_marker_blocks=7)
+add("jpeg_restart_mid_row", data, Image.open(io.BytesIO(data)).convert("RGB"))
+# Below the size where a second thread pays off.
+data = jpeg(photo, quality=90, restart_marker_rows=1)
+add("jpeg_restart_small", data, Image.open(io.BytesIO(data)).convert("RGB"))
+
 # PNG variants.
 rgb = np.asarray(photo)
 alpha = np.clip(np.mgrid[0:480, 0:640][1] * 255 / 639, 0, 255).astype(np.uint8)

@@ -74,6 +74,17 @@ final class ConfigurationLoaderTests: XCTestCase {
                     key: "models[0].jpeg_downscaling", mentioning: "quick")
     }
 
+    func testThreadsPerImageDefaultsToTwoAndMustBePositive() throws {
+        let configuration = try loader.decode("""
+            models:
+              - {name: a, path: a.onnx}
+              - {name: b, path: b.onnx, threads_per_image: 1}
+            """, file: "f.yaml")
+        XCTAssertEqual(configuration.models.map(\.threadsPerImage), [2, 1])
+        assertError(in: "models:\n  - {name: a, path: a.onnx, threads_per_image: 0}\n",
+                    key: "models[0].threads_per_image", mentioning: "greater than 0")
+    }
+
     func testUnknownKeyIsNamedWithItsPath() {
         assertError(in: "server:\n  limits:\n    max_body_byte: 10\n",
                     key: "server.limits.max_body_byte", mentioning: "unknown key")
