@@ -25,7 +25,7 @@ struct StripedJPEGDecoding {
     /// small or too few intervals high to split into `threads` strips.
     init?(layout: JPEGRestartLayout, threads: Int, scaleEighths: Int, columns: Range<Int>, rows: Range<Int>) {
         intervalHeight = layout.intervalRows * scaleEighths / 8
-        boundaries = Self.split(rows, into: threads, multipleOf: intervalHeight)
+        boundaries = Self.split(rows, into: threads, layout: layout, intervalHeight: intervalHeight)
         guard boundaries.count > 2, columns.count * rows.count >= Self.minimumPixels else { return nil }
         self.layout = layout
         self.scaleEighths = scaleEighths
@@ -86,15 +86,28 @@ struct StripedJPEGDecoding {
         return (buffer, window.lowerBound, rows.lowerBound)
     }
 
-    /// Row boundaries splitting `rows` into at most `parts` pieces of about
-    /// equal height, each inner boundary a multiple of `step`.
-    static func split(_ rows: Range<Int>, into parts: Int, multipleOf step: Int) -> [Int] {
+    /// Row boundaries splitting `rows` into at most `parts` strips of about
+    /// equal work, each inner boundary at a restart interval. Entropy decoding
+    /// dominates and its cost follows the compressed bytes, which vary with
+    /// image detail; the first strip also entropy-decodes every row above
+    /// `rows` (its decoder skips them from the top of the stream). So the
+    /// intervals up to the last one needed are divided by compressed size.
+    static func split(_ rows: Range<Int>, into parts: Int, layout: JPEGRestartLayout, intervalHeight: Int) -> [Int] {
+        let lastInterval = min((rows.upperBound - 1) / intervalHeight, layout.intervalCount - 1)
+        var cumulative: [Int] = []
+        var total = 0
+        for interval in 0...lastInterval {
+            total += layout.intervalEnds[interval] - layout.intervalStarts[interval]
+            cumulative.append(total)
+        }
         var boundaries = [rows.lowerBound]
         for part in 1..<max(parts, 1) {
-            let target = rows.lowerBound + rows.count * part / parts
-            let aligned = (target + step / 2) / step * step
-            if aligned > boundaries.last!, aligned < rows.upperBound {
-                boundaries.append(aligned)
+            let target = total * part / parts
+            // First interval starting at or past the target share of bytes.
+            let interval = (cumulative.firstIndex { $0 >= target } ?? lastInterval) + 1
+            let row = interval * intervalHeight
+            if row > boundaries.last!, row < rows.upperBound {
+                boundaries.append(row)
             }
         }
         boundaries.append(rows.upperBound)
