@@ -5,8 +5,9 @@
 //
 // For each file: ImageNet preprocessing (Resize 256, CenterCrop 224,
 // normalise, NCHW) from in-memory bytes into a reused slot; prints one JSON
-// object per file with per-call wall-clock milliseconds and the process CPU
-// time per call (which exceeds wall time when a photo is decoded in strips).
+// object per file with per-call wall-clock milliseconds, the medians of its
+// decode and resample parts, and the process CPU time per call (which exceeds
+// wall time when a photo is decoded in strips).
 import Foundation
 
 @main
@@ -23,7 +24,7 @@ struct ImagePipelineBench {
         let clock = ContinuousClock()
         for path in arguments[4...] {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-            var samples: [Double] = []
+            var samples: [Double] = [], decodes: [Double] = [], resamples: [Double] = []
             var info: ImageInfo?
             var cpuStart = processCPUMilliseconds()
             for iteration in 0..<(iterations + 5) {
@@ -31,16 +32,24 @@ struct ImagePipelineBench {
                 let start = clock.now
                 info = try slot.withUnsafeMutableBufferPointer { try preprocessor.process(bytes, into: $0) }
                 let elapsed = clock.now - start
-                if iteration >= 5 { // warm-up calls are discarded
-                    samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3)
+                if iteration >= 5, let info { // warm-up calls are discarded
+                    samples.append(milliseconds(elapsed))
+                    decodes.append(milliseconds(info.decodeDuration))
+                    resamples.append(milliseconds(info.resampleDuration))
                 }
             }
             let cpuPerCall = (processCPUMilliseconds() - cpuStart) / Double(iterations)
             samples.sort()
-            let decode = info.map { Double($0.decodeDuration.components.attoseconds) / 1e15 } ?? 0
+            decodes.sort()
+            resamples.sort()
             print("{\"file\": \"\(path)\", \"median_ms\": \(samples[samples.count / 2]), \"min_ms\": \(samples[0]), "
-                + "\"cpu_ms\": \(cpuPerCall), \"dct_scale_eighths\": \(info?.decodeScaleEighths ?? 0), \"last_decode_ms\": \(decode)}")
+                + "\"cpu_ms\": \(cpuPerCall), \"dct_scale_eighths\": \(info?.decodeScaleEighths ?? 0), "
+                + "\"decode_median_ms\": \(decodes[decodes.count / 2]), \"resample_median_ms\": \(resamples[resamples.count / 2])}")
         }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
     }
 
     static func processCPUMilliseconds() -> Double {

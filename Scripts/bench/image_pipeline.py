@@ -130,15 +130,18 @@ def main():
         def summary(label):
             rows = results[(label, path)]
             return (statistics.median(r["median_ms"] for r in rows), min(r["min_ms"] for r in rows),
-                    statistics.mean(r.get("cpu_ms", 0) for r in rows), rows[-1].get("dct_scale_eighths"))
+                    statistics.mean(r.get("cpu_ms", 0) for r in rows), rows[-1].get("dct_scale_eighths"),
+                    statistics.median(r.get("decode_median_ms", 0) for r in rows),
+                    statistics.median(r.get("resample_median_ms", 0) for r in rows))
         plain, drafted = summary("Pillow"), summary("Pillow+draft")
         with Image.open(path) as image:
             print(f"\n{os.path.basename(path)} {image.size[0]}x{image.size[1]}")
         print(f"  {'Pillow':<25} {plain[0]:7.2f} ({plain[1]:.2f})")
         print(f"  {'Pillow+draft':<25} {drafted[0]:7.2f} ({drafted[1]:.2f})")
         for label, _, _ in variants:
-            median, low, cpu, eighths = summary(label)
-            print(f"  {label:<25} {median:7.2f} ({low:.2f})  CPU {cpu:6.2f}  DCT {eighths}/8  "
+            median, low, cpu, eighths, decode, resample = summary(label)
+            print(f"  {label:<25} {median:7.2f} ({low:.2f})  CPU {cpu:6.2f}  "
+                  f"decode {decode:5.2f} + resample {resample:5.2f}  DCT {eighths}/8  "
                   f"{plain[0] / median:.2f}x Pillow, {drafted[0] / median:.2f}x Pillow+draft")
 
 if __name__ == "__main__":

@@ -104,11 +104,16 @@ struct SeparableResampler {
         }
     }
 
-    /// Round half up and clamp to 0…255. Clamping first makes truncation
-    /// equal to floor, which compiles to one SSE2 conversion instead of a
-    /// libm `floorf` call per value (baseline x86-64 has no SSE4.1 round).
+    /// Round half up and clamp to 0…255, in float arithmetic only: baseline
+    /// x86-64 has no SSE4.1 `roundps`, `floorf` is a libm call, and Swift's
+    /// checked Float → Int32 conversion costs a compare and branch per value,
+    /// which was a quarter of the horizontal pass. Adding and subtracting
+    /// 2^23 rounds a value in 0…2^23 to the nearest integer (ties to even);
+    /// stepping down where that went up gives the floor.
     @inline(__always)
     private func roundToLevel(_ value: Float) -> Float {
-        Float(Int32(min(max(value + 0.5, 0), 255)))
+        let clamped = min(max(value + 0.5, 0), 255)
+        let nearest = (clamped + 8_388_608) - 8_388_608
+        return nearest > clamped ? nearest - 1 : nearest
     }
 }
