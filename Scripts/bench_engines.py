@@ -4,7 +4,8 @@ between the two so that machine load affects both alike, and prints the
 ratios the engine's performance targets are stated in.
 
 usage: Scripts/bench_engines.py [--fovea .build/release/fovea] [--rounds 3]
-                                [--seconds 5] [--batches 1,8] MODEL.onnx ...
+                                [--seconds 5] [--batches 1,8]
+                                [--convolution auto|native|onednn] MODEL.onnx ...
 Run it with the test environment's Python (.build/venv/bin/python).
 """
 import argparse
@@ -18,9 +19,10 @@ import numpy as np
 import onnxruntime as ort
 
 
-def bench_fovea(binary, model, batch, seconds, threads):
+def bench_fovea(binary, model, batch, seconds, threads, convolution):
     output = subprocess.run([binary, "bench", model, "--batch", str(batch), "--seconds", str(seconds),
-                             "--threads", str(threads), "--json"], check=True, capture_output=True, text=True).stdout
+                             "--threads", str(threads), "--convolution", convolution, "--json"],
+                            check=True, capture_output=True, text=True).stdout
     result = json.loads(output)["results"][0]
     return result["latency_ms"]["p50"], result["images_per_second"]
 
@@ -53,16 +55,18 @@ def main():
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--batches", default="1,8")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--convolution", default="auto", choices=["auto", "native", "onednn"],
+                        help="passed to `fovea bench --convolution`")
     args = parser.parse_args()
     batches = [int(b) for b in args.batches.split(",")]
-    print(f"threads: {args.threads}, rounds: {args.rounds} (alternating), {args.seconds}s each; medians over rounds")
+    print(f"convolution: {args.convolution}, threads: {args.threads}, rounds: {args.rounds} (alternating), {args.seconds}s each; medians over rounds")
     print(f"{'model':<24} {'batch':>5} {'fovea ms':>9} {'ort ms':>9} {'latency ratio':>13} "
           f"{'fovea img/s':>11} {'ort img/s':>10} {'throughput ratio':>16}")
     for model in args.models:
         for batch in batches:
             ours, theirs = [], []
             for _ in range(args.rounds):
-                ours.append(bench_fovea(args.fovea, model, batch, args.seconds, args.threads))
+                ours.append(bench_fovea(args.fovea, model, batch, args.seconds, args.threads, args.convolution))
                 theirs.append(bench_onnxruntime(model, batch, args.seconds, args.threads))
             ours_ms = statistics.median(r[0] for r in ours)
             ours_ips = statistics.median(r[1] for r in ours)

@@ -9,4 +9,18 @@ struct Fovea: AsyncParsableCommand {
         abstract: "Self-hosted image-classification inference service.",
         subcommands: [ServeCommand.self, ClassifyCommand.self, RunCommand.self, InspectCommand.self, BenchCommand.self]
     )
+
+    static func main() async {
+        OpenMPSpinning.applyDefault()
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

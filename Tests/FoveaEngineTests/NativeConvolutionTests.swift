@@ -1,13 +1,14 @@
 import FoveaEngine
 import XCTest
 
-/// 3×3 convolutions run on Fovea's own AVX2 kernels where oneDNN 2.6 is weak
-/// (Winograd F(4×4, 3×3) and F(2×2, 3×3); a pixel-blocked direct kernel for
-/// the smallest images).
+/// 3×3 convolutions run on Fovea's own AVX2 kernels where oneDNN 2.6's
+/// direct ones are weak (Winograd F(4×4, 3×3) and F(2×2, 3×3); a
+/// pixel-blocked direct kernel for the smallest images), with
+/// `--convolution native` and, on CPUs without AVX-512, by default.
 /// They change results by rounding only, so every model keeps the engine's
 /// accuracy contract.
 final class NativeConvolutionTests: XCTestCase {
-    private func engine(_ name: String, _ algorithm: ConvolutionAlgorithm = .automatic) throws -> (Engine, String) {
+    private func engine(_ name: String, _ algorithm: ConvolutionAlgorithm = .native) throws -> (Engine, String) {
         let path = try PythonTools.exportedModel(name)
         return (try Engine(model: try Model.load(path: path), convolutionAlgorithm: algorithm), path)
     }

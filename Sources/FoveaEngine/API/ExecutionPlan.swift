@@ -18,8 +18,12 @@ public final class ExecutionPlan: @unchecked Sendable {
     /// Bytes of the shared activation arena (after liveness-based reuse).
     public var activationBytes: Int { compiled.arenaBytes }
     /// Convolutions computed by Fovea's own kernels instead of oneDNN (see
-    /// `ConvolutionAlgorithm`); none on CPUs without AVX2.
+    /// `ConvolutionAlgorithm`); none on CPUs without AVX2, and none under
+    /// `.automatic` on CPUs with AVX-512.
     public var nativeConvolutions: NativeConvolutionCounts { compiled.nativeConvolutions }
+    /// Convolutions oneDNN computes with its Winograd kernels (see
+    /// `ConvolutionAlgorithm.automatic`); none on CPUs without AVX-512.
+    public var oneDNNWinogradConvolutions: Int { compiled.oneDNNWinogradConvolutions }
     private let compiled: OneDNNPlan
     private let lock = NSLock()
 

@@ -4,7 +4,8 @@ import CDNNL
 ///
 /// Layout policy: compute primitives (convolution, pooling, inner product)
 /// choose their own activation layouts (`format_tag any`, typically blocked
-/// nChw8c/16c), and layout-agnostic consumers (eltwise, binary, pooling,
+/// nChw8c/16c or nhwc) unless the `ConvolutionStrategy` fixes the
+/// convolutions' to what its kernels share, and layout-agnostic consumers (eltwise, binary, pooling,
 /// concat, sum, LRN) take whatever their producer chose, so consecutive
 /// convolutions never reorder. Only kernels that depend on element order
 /// (reshape, transpose, slice, pad, softmax, matmul) see a plain copy.
@@ -43,7 +44,7 @@ struct OneDNNCompiler {
     private let weights: WeightStore
     private let program: ExecutionProgram
     private let threads: Int
-    private let algorithm: ConvolutionAlgorithm
+    private let strategy: ConvolutionStrategy
     private var buffers: [BufferArena.Buffer] = []
     private var bufferKinds: [BufferKind] = []
     private var values: [String: Value] = [:]
@@ -75,7 +76,7 @@ struct OneDNNCompiler {
         self.weights = weights
         self.program = program
         self.threads = threads
-        self.algorithm = algorithm
+        self.strategy = ConvolutionStrategy(algorithm)
     }
 
     // MARK: Driver
@@ -472,7 +473,7 @@ struct OneDNNCompiler {
     }
 
     private mutating func compileConvolution(_ conv: Kernel.Convolution) throws {
-        if algorithm == .automatic, let native = NativeConvolution(conv, inputShape: shape(conv.source), outputShape: shape(conv.destination)) {
+        if strategy.usesNativeKernels, let native = NativeConvolution(conv, inputShape: shape(conv.source), outputShape: shape(conv.destination)) {
             return try compileNative(conv, native)
         }
         let weightShape = conv.weights.tensor.shape
@@ -551,25 +552,77 @@ struct OneDNNCompiler {
         steps.append(.native(native, packed, source: input, destination: output))
     }
 
-    /// Source and weight layouts are left to oneDNN; `target` may fix the destination's.
+    /// Source and weight layouts are left to oneDNN unless the strategy fixes
+    /// the activations'; `target` may fix the destination's. Winograd where
+    /// the strategy allows and oneDNN implements it, else direct.
+    ///
+    /// Winograd kernels want their weights in a form of their own (F(2×2)
+    /// 16/9, F(4×4) 4× the direct weights; oneDNN picks by batch size), and
+    /// a plan per batch size must not add one each: resnet50's peak resident
+    /// memory would go from 237 MB (direct) to 381 MB with plans for batch 1
+    /// and 8, past the engine's bound of twice the weights plus 100 MB. So a
+    /// convolution keeps the Winograd form its first plan chose; later plans
+    /// take a Winograd kernel that reads that form (the iterator lists all
+    /// oneDNN offers), or else direct weights, a held blocked form if one
+    /// fits. Always taking F(4×4), which oneDNN offers at every batch size
+    /// with one form, was 12 % faster at batch 8 but peaked at 353 MB. A
+    /// held Winograd form must not be imposed on a kernel that did not offer
+    /// it: oneDNN 2.6 accepts it and then reads out of bounds.
     private func convolutionDescriptor(_ conv: Kernel.Convolution, logicalWeights: [Int], target: dnnl_memory_desc_t) throws -> PrimitiveDescriptor {
+        guard strategy.triesWinograd(conv) else {
+            return try convolutionDescriptor(conv, logicalWeights: logicalWeights, target: target, algorithm: dnnl_convolution_direct)
+        }
+        let held = weights.layouts(of: conv.weights)
+        let heldWinograd = held.filter { $0.format_kind == dnnl_format_kind_wino }
+        var operation = try convolutionOperation(conv, logicalWeights: logicalWeights, target: target, algorithm: dnnl_convolution_winograd)
+        let candidates = ((try? PrimitiveDescriptor.all(operation: &operation, attributes: PrimitiveAttributes(postOps: conv.postOps),
+                                                        context: context, what: "Winograd convolution")) ?? [])
+            .filter { $0.memoryDescriptor(dnnl_query_weights_md).format_kind == dnnl_format_kind_wino }
+        let chosen = heldWinograd.isEmpty
+            ? candidates.first
+            : candidates.first { candidate in
+                heldWinograd.contains { MemoryDescriptor.equal($0, candidate.memoryDescriptor(dnnl_query_weights_md)) }
+            }
+        if let chosen { return chosen }
+        for layout in held where layout.format_kind == dnnl_blocked {
+            if let direct = try? convolutionDescriptor(conv, logicalWeights: logicalWeights, target: target, algorithm: dnnl_convolution_direct,
+                                                       weightsLayout: layout) {
+                return direct
+            }
+        }
+        return try convolutionDescriptor(conv, logicalWeights: logicalWeights, target: target, algorithm: dnnl_convolution_direct)
+    }
+
+    private func convolutionDescriptor(_ conv: Kernel.Convolution, logicalWeights: [Int], target: dnnl_memory_desc_t,
+                                       algorithm: dnnl_alg_kind_t, weightsLayout: dnnl_memory_desc_t? = nil) throws -> PrimitiveDescriptor {
+        var operation = try convolutionOperation(conv, logicalWeights: logicalWeights, target: target, algorithm: algorithm,
+                                                 weightsLayout: weightsLayout)
+        return try PrimitiveDescriptor(operation: &operation, attributes: PrimitiveAttributes(postOps: conv.postOps),
+                                       context: context, what: "convolution \(shape(conv.source)) → \(shape(conv.destination))")
+    }
+
+    private func convolutionOperation(_ conv: Kernel.Convolution, logicalWeights: [Int], target: dnnl_memory_desc_t,
+                                      algorithm: dnnl_alg_kind_t, weightsLayout: dnnl_memory_desc_t? = nil) throws -> dnnl_convolution_desc_t {
         let inputShape = shape(conv.source), outputShape = shape(conv.destination)
         var sourceLayout = try MemoryDescriptor.any(inputShape)
-        var weightsLayout = try MemoryDescriptor.any(logicalWeights)
+        var weightsLayout = try weightsLayout ?? MemoryDescriptor.any(logicalWeights)
         var biasLayout = try MemoryDescriptor.plain([conv.weights.tensor.shape[0]])
         var targetLayout = target
+        if let sourceFormat = strategy.activationFormat(for: inputShape), let targetFormat = strategy.activationFormat(for: outputShape) {
+            sourceLayout = try MemoryDescriptor.tagged(inputShape, format: sourceFormat)
+            if target.format_kind == dnnl_format_kind_any { targetLayout = try MemoryDescriptor.tagged(outputShape, format: targetFormat) }
+        }
         let strides = conv.strides.map { Int64($0) }
         let dilations = conv.dilations.map { Int64($0 - 1) }
         let padBegin = conv.padBegin.map { Int64($0) }, padEnd = conv.padEnd.map { Int64($0) }
         var desc = dnnl_convolution_desc_t()
         let status = conv.bias == nil
-            ? dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &sourceLayout, &weightsLayout,
+            ? dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, algorithm, &sourceLayout, &weightsLayout,
                                                          nil, &targetLayout, strides, dilations, padBegin, padEnd)
-            : dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &sourceLayout, &weightsLayout,
+            : dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, algorithm, &sourceLayout, &weightsLayout,
                                                          &biasLayout, &targetLayout, strides, dilations, padBegin, padEnd)
         try dnnlCheck(status, "describe convolution \(inputShape) → \(outputShape)")
-        return try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: conv.postOps),
-                                       context: context, what: "convolution \(inputShape) → \(outputShape)")
+        return desc
     }
 
     // MARK: In-place concats

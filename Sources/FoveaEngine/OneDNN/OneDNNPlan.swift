@@ -30,6 +30,8 @@ final class OneDNNPlan: @unchecked Sendable {
     let outputs: [UnsafeMutableBufferPointer<Float>]
     let arenaBytes: Int
     let nativeConvolutions: NativeConvolutionCounts
+    /// Convolutions oneDNN computes with Winograd.
+    let oneDNNWinogradConvolutions: Int
 
     init(steps: [Step], memories: [dnnl_memory_t], allocations: [UnsafeMutableRawPointer], stream: dnnl_stream_t,
          threads: Int, weights: WeightStore, inputs: [UnsafeMutableBufferPointer<Float>],
@@ -53,6 +55,10 @@ final class OneDNNPlan: @unchecked Sendable {
             }
         }
         nativeConvolutions = counts
+        oneDNNWinogradConvolutions = steps.count { step in
+            if case .primitive(let primitive, _) = step { return primitive.implementation.contains("wino") }
+            return false
+        }
     }
 
     deinit {

@@ -40,7 +40,10 @@ enum OpenMPThreads {
     /// documents that it spins only briefly (GOMP_SPINCOUNT: 100 iterations)
     /// while it manages more threads than there are CPUs. A team started
     /// once on a parked thread keeps that condition true for the process.
-    /// A user who set OMP_WAIT_POLICY or GOMP_SPINCOUNT keeps their choice.
+    /// A user who set OMP_WAIT_POLICY or GOMP_SPINCOUNT keeps their choice;
+    /// the `fovea` command sets GOMP_SPINCOUNT itself (a short spin, faster
+    /// for small models), so this is the policy of other programs embedding
+    /// the engine.
     static let idleSpinningLimited: Bool = {
         let environment = ProcessInfo.processInfo.environment
         guard environment["OMP_WAIT_POLICY"] == nil, environment["GOMP_SPINCOUNT"] == nil,

@@ -19,7 +19,31 @@ final class PrimitiveDescriptor {
         self.init(handle: pd!, what: what)
     }
 
+    /// Every implementation oneDNN has for an operation descriptor, in its
+    /// order of preference (the first is what `init(operation:...)` picks).
+    static func all(operation desc: UnsafeRawPointer, attributes: PrimitiveAttributes, context: OneDNNContext,
+                    what: String) throws -> [PrimitiveDescriptor] {
+        var iterator: dnnl_primitive_desc_iterator_t?
+        try dnnlCheck(dnnl_primitive_desc_iterator_create(&iterator, desc, attributes.handle, context.engine, nil), "create \(what)")
+        defer { dnnl_primitive_desc_iterator_destroy(iterator) }
+        var descriptors: [PrimitiveDescriptor] = []
+        repeat {
+            guard let handle = dnnl_primitive_desc_iterator_fetch(iterator) else { break }
+            descriptors.append(PrimitiveDescriptor(handle: handle, what: what))
+        } while dnnl_primitive_desc_iterator_next(iterator) == dnnl_success
+        return descriptors
+    }
+
     deinit { dnnl_primitive_desc_destroy(handle) }
+
+    /// oneDNN's name for the implementation, e.g. "jit_wino_4x3:avx512_core".
+    var implementation: String { Self.implementation(of: handle) }
+
+    static func implementation(of descriptor: const_dnnl_primitive_desc_t?) -> String {
+        var name: UnsafePointer<CChar>?
+        guard dnnl_primitive_desc_query(descriptor, dnnl_query_impl_info_str, 0, &name) == dnnl_success, let name else { return "" }
+        return String(cString: name)
+    }
 
     func memoryDescriptor(_ query: dnnl_query_t, index: Int32 = 0) -> dnnl_memory_desc_t {
         dnnl_primitive_desc_query_md(handle, query, index).pointee
@@ -39,6 +63,13 @@ final class Primitive {
     let handle: dnnl_primitive_t
 
     init(handle: dnnl_primitive_t) { self.handle = handle }
+
+    /// oneDNN's name for the implementation it runs, as for `PrimitiveDescriptor`.
+    var implementation: String {
+        var descriptor: const_dnnl_primitive_desc_t?
+        guard dnnl_primitive_get_primitive_desc(handle, &descriptor) == dnnl_success else { return "" }
+        return PrimitiveDescriptor.implementation(of: descriptor)
+    }
 
     deinit { dnnl_primitive_destroy(handle) }
 }

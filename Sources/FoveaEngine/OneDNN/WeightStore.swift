@@ -57,6 +57,19 @@ final class WeightStore: @unchecked Sendable {
         return target!
     }
 
+    /// Layouts `constant` is already held in, so that a plan can read one of
+    /// them instead of adding another copy.
+    func layouts(of constant: NamedConstant) -> [dnnl_memory_desc_t] {
+        lock.lock()
+        defer { lock.unlock() }
+        return memories.compactMap { key, memory -> dnnl_memory_desc_t? in
+            guard key.name == constant.name else { return nil }
+            var layout: UnsafePointer<dnnl_memory_desc_t>?
+            guard dnnl_memory_get_memory_desc(memory, &layout) == dnnl_success, let layout else { return nil }
+            return layout.pointee
+        }
+    }
+
     /// `convolution`'s 3×3 weights and bias in the form `native`'s kernel reads.
     func nativeWeights(for convolution: Kernel.Convolution, _ native: NativeConvolution) throws -> NativeConvolutionWeights {
         let key = NativeKey(name: convolution.weights.name, kind: native.kind)

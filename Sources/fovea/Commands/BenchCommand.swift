@@ -21,7 +21,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Threads (default: all cores).")
     var threads: Int?
 
-    @Option(name: .long, help: "Convolution algorithm: auto (native 3×3 kernels where faster) or onednn (oneDNN only).")
+    @Option(name: .long, help: "Convolution kernels: auto (the fastest 3×3 kernels this CPU has), native (Fovea's AVX2 3×3 kernels) or onednn (oneDNN's direct convolutions only).")
     var convolution: ConvolutionAlgorithm = .automatic
 
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
