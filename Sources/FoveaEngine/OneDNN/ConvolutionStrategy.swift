@@ -5,8 +5,8 @@ import CDNNL
 ///
 /// oneDNN 2.6 has Winograd convolutions only for AVX-512. Where it has them
 /// they beat Fovea's AVX2 kernels (resnet50 at batch 1 on a 2-core Zen 4:
-/// 0.7–0.9 ms vs 1.0–1.4 ms per 3×3 layer up to 28×28, 1.5 ms vs 2.3 ms on
-/// the 7×7 stage), and the native kernels' nChw8c activations would need a
+/// 0.87–1.18 ms vs 1.03–1.90 ms per 3×3 layer from 56×56 to 14×14,
+/// 1.5–1.6 ms vs 2.3–2.5 ms on the 7×7 stage), and the native kernels' nChw8c activations would need a
 /// reorder on each side, since oneDNN's AVX-512 kernels block by 16.
 /// Without AVX-512 the native kernels are the only Winograd there is.
 struct ConvolutionStrategy {

@@ -5,10 +5,11 @@ import CDNNL
 /// Layout policy: compute primitives (convolution, pooling, inner product)
 /// choose their own activation layouts (`format_tag any`, typically blocked
 /// nChw8c/16c or nhwc) unless the `ConvolutionStrategy` fixes the
-/// convolutions' to what its kernels share, and layout-agnostic consumers (eltwise, binary, pooling,
-/// concat, sum, LRN) take whatever their producer chose, so consecutive
-/// convolutions never reorder. Only kernels that depend on element order
-/// (reshape, transpose, slice, pad, softmax, matmul) see a plain copy.
+/// convolutions' to the one its kernels share, and layout-agnostic
+/// consumers (eltwise, binary, pooling, concat, sum, LRN) take whatever
+/// their producer chose, so consecutive convolutions never reorder. Only
+/// kernels that depend on element order (reshape, transpose, slice, pad,
+/// softmax, matmul) see a plain copy.
 struct OneDNNCompiler {
     private enum BufferKind { case arena, input(Int), output(Int) }
 
