@@ -12,11 +12,15 @@ final class OpenMPSpinningTests: XCTestCase {
     /// GOMP_SPINCOUNT in the environment of the running `fovea serve`
     /// started with `environment`, once it changed or `seconds` passed.
     private func spinCount(startingWith environment: [String: String], seconds: TimeInterval = 10) throws -> String? {
+        // Between spawn and exec, /proc shows the test runner's environment;
+        // a marker tells the child's own environment apart from it.
+        let token = UUID().uuidString
+        let marker = "FOVEA_SPIN_TEST=\(token)"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: foveaBinary)
         process.arguments = ["serve", "--config", Fixtures.repositoryRoot.appendingPathComponent("Config/fovea.yaml").path,
                              "--host", "127.0.0.1", "--port", "0"]
-        process.environment = environment
+        process.environment = environment.merging(["FOVEA_SPIN_TEST": token]) { $1 }
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer {
@@ -25,15 +29,20 @@ final class OpenMPSpinningTests: XCTestCase {
         }
         let deadline = Date().addingTimeInterval(seconds)
         var found: String?
+        var sawOwnEnvironment = false
         // The command executes itself again with the variable set; until
         // then /proc shows the environment it was started with.
         while Date() < deadline {
             let raw = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(process.processIdentifier)/environ"))
-            found = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-                .first { $0.hasPrefix("GOMP_SPINCOUNT=") }.map { String($0.dropFirst("GOMP_SPINCOUNT=".count)) }
-            if found != environment["GOMP_SPINCOUNT"] { break }
+            let variables = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if variables.contains(marker) {
+                sawOwnEnvironment = true
+                found = variables.first { $0.hasPrefix("GOMP_SPINCOUNT=") }.map { String($0.dropFirst("GOMP_SPINCOUNT=".count)) }
+                if found != environment["GOMP_SPINCOUNT"] { break }
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
+        XCTAssertTrue(sawOwnEnvironment, "fovea serve did not start within \(seconds) s")
         return found
     }
 
