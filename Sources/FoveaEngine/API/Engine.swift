@@ -1,9 +1,12 @@
 import Foundation
 
 /// Runs one model on the CPU: builds and caches an `ExecutionPlan` per batch
-/// size and shares reordered weights between them.
+/// size, which share the reordered weights and one workspace for their
+/// activations, so an engine runs one plan at a time.
 ///
-/// Thread-safe: the plan cache is guarded by `lock`; plans guard themselves.
+/// Thread-safe: the plan cache is guarded by `lock`; runs of the engine's
+/// plans are serialized by their shared workspace. An engine is one model
+/// instance; parallel inference takes several engines.
 public final class Engine: @unchecked Sendable {
     public let model: Model
     /// OpenMP threads used by each plan execution.
@@ -11,6 +14,7 @@ public final class Engine: @unchecked Sendable {
     public let convolutionAlgorithm: ConvolutionAlgorithm
     private let context: OneDNNContext
     private let weights: WeightStore
+    private let workspace = PlanWorkspace()
     private let lock = NSLock()
     private var plans: [Int: ExecutionPlan] = [:]
 
@@ -38,7 +42,8 @@ public final class Engine: @unchecked Sendable {
         let program = try Lowering.program(for: planned)
         let compiled = try OneDNNCompiler.compile(program, context: context, weights: weights, threads: threads,
                                                    algorithm: convolutionAlgorithm)
-        let plan = ExecutionPlan(batchSize: batchSize, program: program, compiled: compiled)
+        try workspace.adopt(compiled)
+        let plan = ExecutionPlan(batchSize: batchSize, program: program, compiled: compiled, workspace: workspace)
         plans[batchSize] = plan
         dropMappedWeightPages()
         return plan
@@ -55,6 +60,10 @@ public final class Engine: @unchecked Sendable {
             storage.dropResidentPages()
         }
     }
+
+    /// Bytes of activations and scratchpad shared by the compiled plans:
+    /// what the largest of them needs.
+    public var workspaceBytes: Int { workspace.bytes }
 
     /// Batch sizes with a compiled plan.
     public var compiledBatchSizes: [Int] {

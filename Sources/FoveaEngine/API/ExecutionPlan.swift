@@ -3,9 +3,8 @@ import Foundation
 /// A model compiled for one batch size.
 ///
 /// Inputs and outputs are plain row-major float32 buffers owned by the plan.
-/// A run holds the plan's lock from writing inputs to copying outputs, so
-/// concurrent callers of one plan are serialized, while different plans run
-/// in parallel.
+/// A run has its engine's workspace to itself from writing inputs to copying
+/// outputs: concurrent callers of an engine's plans are serialized.
 public final class ExecutionPlan: @unchecked Sendable {
     public struct Signature: Sendable {
         public let name: String
@@ -15,8 +14,12 @@ public final class ExecutionPlan: @unchecked Sendable {
     public let batchSize: Int
     public let inputs: [Signature]
     public let outputs: [Signature]
-    /// Bytes of the shared activation arena (after liveness-based reuse).
+    /// Bytes of activations this plan needs (after liveness-based reuse)
+    /// in the workspace it shares with the engine's other plans.
     public var activationBytes: Int { compiled.arenaBytes }
+    /// Bytes of the engine's workspace this plan uses: activations plus
+    /// the largest scratchpad of its primitives.
+    public var workspaceBytes: Int { compiled.workspaceBytes }
     /// Convolutions computed by Fovea's own kernels instead of oneDNN (see
     /// `ConvolutionAlgorithm`); none on CPUs without AVX2, and none under
     /// `.automatic` on CPUs with AVX-512.
@@ -25,13 +28,14 @@ public final class ExecutionPlan: @unchecked Sendable {
     /// `ConvolutionAlgorithm.automatic`); none on CPUs without AVX-512.
     public var oneDNNWinogradConvolutions: Int { compiled.oneDNNWinogradConvolutions }
     private let compiled: OneDNNPlan
-    private let lock = NSLock()
+    private let workspace: PlanWorkspace
 
-    init(batchSize: Int, program: ExecutionProgram, compiled: OneDNNPlan) {
+    init(batchSize: Int, program: ExecutionProgram, compiled: OneDNNPlan, workspace: PlanWorkspace) {
         self.batchSize = batchSize
         self.inputs = program.inputs.map { Signature(name: $0.name, shape: $0.type.shape) }
         self.outputs = program.outputs.map { Signature(name: $0.name, shape: program.types[$0.value]!.shape) }
         self.compiled = compiled
+        self.workspace = workspace
     }
 
     /// Write access to the plan's input buffers during `run(filling:)`.
@@ -60,11 +64,11 @@ public final class ExecutionPlan: @unchecked Sendable {
     /// Lets `fill` write the inputs in place, runs, and returns the outputs
     /// (each shaped as in `outputs`, batch first).
     public func run(filling fill: (borrowing InputWriter) throws -> Void) throws -> [Tensor] {
-        lock.lock()
-        defer { lock.unlock() }
-        try fill(InputWriter(buffers: compiled.inputs, batchSize: batchSize))
-        try compiled.execute()
-        return collectOutputs()
+        try workspace.exclusively {
+            try fill(InputWriter(buffers: compiled.inputs, batchSize: batchSize))
+            try compiled.execute()
+            return collectOutputs()
+        }
     }
 
     private func collectOutputs() -> [Tensor] {
@@ -95,9 +99,9 @@ public final class ExecutionPlan: @unchecked Sendable {
         guard input.count == expected, let start = input.baseAddress else {
             throw EngineError.inputSize(name: inputs[0].name, expected: expected, given: input.count)
         }
-        lock.lock()
-        defer { lock.unlock() }
-        try compiled.execute(readingInputsFrom: [UnsafeRawPointer(start)])
-        return collectOutputs()
+        return try workspace.exclusively {
+            try compiled.execute(readingInputsFrom: [UnsafeRawPointer(start)])
+            return collectOutputs()
+        }
     }
 }

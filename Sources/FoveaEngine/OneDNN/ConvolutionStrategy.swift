@@ -46,6 +46,29 @@ struct ConvolutionStrategy {
             && conv.strides.allSatisfy { $0 == 1 } && conv.dilations.allSatisfy { $0 == 1 }
     }
 
+    /// Whether a Winograd convolution writing `outputShape` (NCHW) should
+    /// take F(4×4) at every batch size rather than the kernel oneDNN ranks
+    /// first for the first plan's batch size.
+    ///
+    /// oneDNN ranks F(2×2) first at batch 1 on most ResNet stages but does
+    /// not offer it at batch 8, where those convolutions then ran direct at
+    /// twice the time of F(4×4); one form per convolution (see the
+    /// compiler) rules out holding both. Minimum times per resnet50 layer
+    /// on a 2-core Zen 4, batch 1 / batch 8, in ms: 56×56×64 F(4×4)
+    /// 0.44 / 3.2, F(2×2) 0.51 / direct 8.1; 14×14×256 F(4×4) 0.65 / 3.9,
+    /// F(2×2) 0.55 / direct 7.5; 7×7×512 F(4×4) 1.35 / 4.2, F(2×2) 0.82 /
+    /// direct 7.1. From 16 tiles of 4×4 outputs per image (outputs of
+    /// 13×13 and up) F(4×4) wins or nearly ties at batch 1 and halves batch
+    /// 8; below that its batch-1 GEMMs are too short, and its weights,
+    /// 4× the direct ones, are also the largest there (the 7×7 stage holds
+    /// 57 % of resnet50's 3×3 weights: F(4×4) everywhere took batch 1 + 8
+    /// to 371 MB resident, against 274 MB with this rule; bound 304 MB).
+    func prefersWinograd4x4(outputShape: [Int]) -> Bool {
+        guard outputShape.count == 4 else { return false }
+        let tiles = ((outputShape[2] + 3) / 4) * ((outputShape[3] + 3) / 4)
+        return tiles >= 16
+    }
+
     /// The fixed layout for a 4-D activation of `shape`, or nil to leave it to oneDNN.
     func activationFormat(for shape: [Int]) -> dnnl_format_tag_t? {
         guard let blocked = blockedActivations, shape.count == 4, shape[1] % blocked.channels == 0 else { return nil }

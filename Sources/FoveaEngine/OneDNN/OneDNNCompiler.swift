@@ -124,40 +124,58 @@ struct OneDNNCompiler {
         return try finish()
     }
 
+    /// Places the arena's buffers and the scratchpad in the workspace
+    /// (offsets; `PlanWorkspace` binds them) and allocates the plan's own
+    /// input and output buffers.
     private mutating func finish() throws -> OneDNNPlan {
         let arenaIndices = bufferKinds.indices.filter { if case .arena = bufferKinds[$0] { return true } else { return false } }
         let (offsets, arenaSize) = BufferArena.layout(arenaIndices.map { buffers[$0] })
+        let scratchpadOffset = (arenaSize + BufferArena.alignment - 1) / BufferArena.alignment * BufferArena.alignment
         var allocations: [UnsafeMutableRawPointer] = []
         func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
             let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 4096)
             allocations.append(pointer)
             return pointer
         }
-        let arena = allocate(arenaSize)
-        let scratchpad = allocate(scratchpadBytes)
-        var addresses = Array(repeating: arena, count: buffers.count)
-        for (slot, index) in arenaIndices.enumerated() { addresses[index] = arena + offsets[slot] }
+        var addresses = Array(repeating: OneDNNPlan.Address.workspace(offset: 0), count: buffers.count)
+        for (slot, index) in arenaIndices.enumerated() { addresses[index] = .workspace(offset: offsets[slot]) }
         var inputs = Array(repeating: UnsafeMutableBufferPointer<Float>(start: nil, count: 0), count: program.inputs.count)
         var outputs = Array(repeating: UnsafeMutableBufferPointer<Float>(start: nil, count: 0), count: program.outputs.count)
         for (index, kind) in bufferKinds.enumerated() {
             switch kind {
             case .arena: continue
             case .input(let slot):
-                addresses[index] = allocate(buffers[index].size)
-                inputs[slot] = UnsafeMutableBufferPointer(start: addresses[index].bindMemory(to: Float.self, capacity: buffers[index].size / 4),
+                let pointer = allocate(buffers[index].size)
+                addresses[index] = .owned(pointer)
+                inputs[slot] = UnsafeMutableBufferPointer(start: pointer.bindMemory(to: Float.self, capacity: buffers[index].size / 4),
                                                           count: program.inputs[slot].type.elementCount)
             case .output(let slot):
-                addresses[index] = allocate(buffers[index].size)
+                let pointer = allocate(buffers[index].size)
+                addresses[index] = .owned(pointer)
                 let count = program.types[program.outputs[slot].value]!.elementCount
-                outputs[slot] = UnsafeMutableBufferPointer(start: addresses[index].bindMemory(to: Float.self, capacity: max(count, 1)), count: count)
+                outputs[slot] = UnsafeMutableBufferPointer(start: pointer.bindMemory(to: Float.self, capacity: max(count, 1)), count: count)
+            }
+        }
+        func address(_ buffer: Int, offset: Int) -> OneDNNPlan.Address {
+            switch addresses[buffer] {
+            case .workspace(let start): return .workspace(offset: start + offset)
+            case .owned(let pointer): return .owned(pointer + offset)
             }
         }
         var memories: [dnnl_memory_t] = []
+        var workspaceMemories: [(memory: dnnl_memory_t, offset: Int)] = []
         var inputMemories = Array(repeating: [dnnl_memory_t](), count: program.inputs.count)
-        func memory(_ layout: dnnl_memory_desc_t, at address: UnsafeMutableRawPointer) throws -> dnnl_memory_t {
+        func memory(_ layout: dnnl_memory_desc_t, at address: OneDNNPlan.Address) throws -> dnnl_memory_t {
             var layout = layout
             var memory: dnnl_memory_t?
-            try dnnlCheck(dnnl_memory_create(&memory, &layout, context.engine, address), "bind plan memory")
+            switch address {
+            case .owned(let pointer):
+                try dnnlCheck(dnnl_memory_create(&memory, &layout, context.engine, pointer), "bind plan memory")
+            case .workspace(let offset):
+                // No buffer yet (DNNL_MEMORY_NONE); the workspace binds it.
+                try dnnlCheck(dnnl_memory_create(&memory, &layout, context.engine, nil), "describe plan memory")
+                workspaceMemories.append((memory!, offset))
+            }
             memories.append(memory!)
             return memory!
         }
@@ -169,30 +187,29 @@ struct OneDNNCompiler {
                     let bound = try arguments.map { kind, argument -> dnnl_exec_arg_t in
                         switch argument {
                         case .buffer(let buffer, let layout, let offset):
-                            let bound = try memory(layout, at: addresses[buffer] + offset)
+                            let bound = try memory(layout, at: address(buffer, offset: offset))
                             if case .input(let slot) = bufferKinds[buffer] { inputMemories[slot].append(bound) }
                             return dnnl_exec_arg_t(arg: kind, memory: bound)
                         case .constant(let constant): return dnnl_exec_arg_t(arg: kind, memory: constant)
-                        case .scratchpad(let layout): return dnnl_exec_arg_t(arg: kind, memory: try memory(layout, at: scratchpad))
+                        case .scratchpad(let layout):
+                            return dnnl_exec_arg_t(arg: kind, memory: try memory(layout, at: .workspace(offset: scratchpadOffset)))
                         }
                     }
                     executable.append(.primitive(primitive, bound))
                 case .fill(let buffer, let count, let value):
-                    executable.append(.fill(addresses[buffer].bindMemory(to: Float.self, capacity: count), count: count, value: value))
+                    executable.append(.fill(address(buffer, offset: 0), count: count, value: value))
                 case .copy(let values, let buffer):
-                    executable.append(.copy(values, to: addresses[buffer].bindMemory(to: Float.self, capacity: values.count)))
+                    executable.append(.copy(values, to: address(buffer, offset: 0)))
                 case .native(let convolution, let weights, let source, let destination):
-                    func floats(_ value: Value) -> UnsafeMutablePointer<Float> {
-                        (addresses[value.buffer] + value.offset).assumingMemoryBound(to: Float.self)
-                    }
-                    executable.append(.native(NativeConvolution.Run(
-                        convolution: convolution, weights: weights, source: floats(source), destination: floats(destination),
-                        scratch: scratchpad.assumingMemoryBound(to: Float.self), threads: threads)))
+                    executable.append(.native(convolution, weights, source: address(source.buffer, offset: source.offset),
+                                              destination: address(destination.buffer, offset: destination.offset),
+                                              scratch: .workspace(offset: scratchpadOffset)))
                 }
             }
             let stream = try context.makeStream()
-            return OneDNNPlan(steps: executable, memories: memories, allocations: allocations, stream: stream, threads: threads,
-                              weights: weights, inputs: inputs, inputMemories: inputMemories, outputs: outputs, arenaBytes: arenaSize)
+            return OneDNNPlan(steps: executable, memories: memories, workspaceMemories: workspaceMemories, allocations: allocations,
+                              stream: stream, threads: threads, weights: weights, inputs: inputs, inputMemories: inputMemories,
+                              outputs: outputs, arenaBytes: arenaSize, workspaceBytes: scratchpadOffset + scratchpadBytes)
         } catch {
             for memory in memories { dnnl_memory_destroy(memory) }
             for allocation in allocations { allocation.deallocate() }
@@ -558,17 +575,16 @@ struct OneDNNCompiler {
     /// the strategy allows and oneDNN implements it, else direct.
     ///
     /// Winograd kernels want their weights in a form of their own (F(2×2)
-    /// 16/9, F(4×4) 4× the direct weights; oneDNN picks by batch size), and
-    /// a plan per batch size must not add one each: resnet50's peak resident
-    /// memory would go from 237 MB (direct) to 381 MB with plans for batch 1
-    /// and 8, past the engine's bound of twice the weights plus 100 MB. So a
-    /// convolution keeps the Winograd form its first plan chose; later plans
-    /// take a Winograd kernel that reads that form (the iterator lists all
-    /// oneDNN offers), or else direct weights, a held blocked form if one
-    /// fits. Always taking F(4×4), which oneDNN offers at every batch size
-    /// with one form, was 12 % faster at batch 8 but peaked at 353 MB. A
-    /// held Winograd form must not be imposed on a kernel that did not offer
-    /// it: oneDNN 2.6 accepts it and then reads out of bounds.
+    /// 16/9, F(4×4) 4× the direct weights), and a plan per batch size must
+    /// not add one each: resnet50 with plans for batch 1 and 8 would pass
+    /// the engine's memory bound of twice the weights plus 100 MB. So a
+    /// convolution keeps one Winograd form: F(4×4), which serves every batch
+    /// size, where the strategy prefers it, else the form its first plan's
+    /// kernel chose. Later plans take a Winograd kernel that reads the held
+    /// form (the iterator lists all oneDNN offers), or else direct weights,
+    /// a held blocked form if one fits. A held Winograd form must not be
+    /// imposed on a kernel that did not offer it: oneDNN 2.6 accepts it and
+    /// then reads out of bounds.
     private func convolutionDescriptor(_ conv: Kernel.Convolution, logicalWeights: [Int], target: dnnl_memory_desc_t) throws -> PrimitiveDescriptor {
         guard strategy.triesWinograd(conv) else {
             return try convolutionDescriptor(conv, logicalWeights: logicalWeights, target: target, algorithm: dnnl_convolution_direct)
@@ -579,8 +595,11 @@ struct OneDNNCompiler {
         let candidates = ((try? PrimitiveDescriptor.all(operation: &operation, attributes: PrimitiveAttributes(postOps: conv.postOps),
                                                         context: context, what: "Winograd convolution")) ?? [])
             .filter { $0.memoryDescriptor(dnnl_query_weights_md).format_kind == dnnl_format_kind_wino }
+        let preferred = strategy.prefersWinograd4x4(outputShape: shape(conv.destination))
+            ? candidates.first { $0.memoryDescriptor(dnnl_query_weights_md).format_desc.wino_desc.alpha == 6 }
+            : nil
         let chosen = heldWinograd.isEmpty
-            ? candidates.first
+            ? preferred ?? candidates.first
             : candidates.first { candidate in
                 heldWinograd.contains { MemoryDescriptor.equal($0, candidate.memoryDescriptor(dnnl_query_weights_md)) }
             }

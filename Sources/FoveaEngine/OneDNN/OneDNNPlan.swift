@@ -1,23 +1,34 @@
 import CDNNL
 import Foundation
 
-/// A compiled program for one batch size: primitives with their memory
-/// bound to a single activation arena, plus plan-owned input and output
-/// buffers in plain row-major layout.
+/// A compiled program for one batch size: primitives whose activations and
+/// scratchpad live in a `PlanWorkspace` shared with the engine's other
+/// plans, plus plan-owned input and output buffers in plain row-major
+/// layout.
 ///
-/// Executing mutates the arena, so `execute` must not run concurrently on
-/// one plan; `ExecutionPlan` guards it with a lock. Everything else is
-/// immutable after init, hence `@unchecked Sendable`.
+/// Executing writes the workspace, so `execute` must run only inside the
+/// workspace's `exclusively`, after `bind`. Everything else is immutable
+/// after init, hence `@unchecked Sendable`.
 final class OneDNNPlan: @unchecked Sendable {
+    /// Where a buffer lives; workspace offsets resolve when the plan runs,
+    /// because the workspace moves when a larger plan joins it.
+    enum Address {
+        case workspace(offset: Int)
+        case owned(UnsafeMutableRawPointer)
+    }
+
     enum Step {
         case primitive(Primitive, [dnnl_exec_arg_t])
-        case fill(UnsafeMutablePointer<Float>, count: Int, value: Float)
-        case copy([Float], to: UnsafeMutablePointer<Float>)
-        case native(NativeConvolution.Run)
+        case fill(Address, count: Int, value: Float)
+        case copy([Float], to: Address)
+        case native(NativeConvolution, NativeConvolutionWeights, source: Address, destination: Address, scratch: Address)
     }
 
     private let steps: [Step]
     private let memories: [dnnl_memory_t]
+    /// Memories inside the workspace, with their byte offsets.
+    private let workspaceMemories: [(memory: dnnl_memory_t, offset: Int)]
+    private var workspace: UnsafeMutableRawPointer?
     private let allocations: [UnsafeMutableRawPointer]
     private let stream: dnnl_stream_t
     private let threads: Int
@@ -29,15 +40,19 @@ final class OneDNNPlan: @unchecked Sendable {
     private let inputMemories: [[dnnl_memory_t]]
     let outputs: [UnsafeMutableBufferPointer<Float>]
     let arenaBytes: Int
+    /// Activations plus scratchpad: what this plan needs of the workspace.
+    let workspaceBytes: Int
     let nativeConvolutions: NativeConvolutionCounts
     /// Convolutions oneDNN computes with Winograd.
     let oneDNNWinogradConvolutions: Int
 
-    init(steps: [Step], memories: [dnnl_memory_t], allocations: [UnsafeMutableRawPointer], stream: dnnl_stream_t,
-         threads: Int, weights: WeightStore, inputs: [UnsafeMutableBufferPointer<Float>],
-         inputMemories: [[dnnl_memory_t]], outputs: [UnsafeMutableBufferPointer<Float>], arenaBytes: Int) {
+    init(steps: [Step], memories: [dnnl_memory_t], workspaceMemories: [(memory: dnnl_memory_t, offset: Int)],
+         allocations: [UnsafeMutableRawPointer], stream: dnnl_stream_t, threads: Int, weights: WeightStore,
+         inputs: [UnsafeMutableBufferPointer<Float>], inputMemories: [[dnnl_memory_t]],
+         outputs: [UnsafeMutableBufferPointer<Float>], arenaBytes: Int, workspaceBytes: Int) {
         self.steps = steps
         self.memories = memories
+        self.workspaceMemories = workspaceMemories
         self.allocations = allocations
         self.stream = stream
         self.threads = threads
@@ -46,9 +61,10 @@ final class OneDNNPlan: @unchecked Sendable {
         self.inputMemories = inputMemories
         self.outputs = outputs
         self.arenaBytes = arenaBytes
+        self.workspaceBytes = workspaceBytes
         var counts = NativeConvolutionCounts()
-        for case .native(let run) in steps {
-            switch run.convolution.kind {
+        for case .native(let convolution, _, _, _, _) in steps {
+            switch convolution.kind {
             case .winograd4x4: counts.winograd4x4 += 1
             case .winograd2x2: counts.winograd2x2 += 1
             case .direct: counts.direct += 1
@@ -65,6 +81,15 @@ final class OneDNNPlan: @unchecked Sendable {
         for memory in memories { dnnl_memory_destroy(memory) }
         dnnl_stream_destroy(stream)
         for allocation in allocations { allocation.deallocate() }
+    }
+
+    /// Points the plan's activations at `base`, the start of at least
+    /// `workspaceBytes` bytes; called by `PlanWorkspace` while no plan runs.
+    func bind(workspace base: UnsafeMutableRawPointer) throws {
+        for (memory, offset) in workspaceMemories {
+            try dnnlCheck(dnnl_memory_set_data_handle(memory, base + offset), "bind an activation to the workspace")
+        }
+        workspace = base
     }
 
     /// Runs on the plan's own input buffers.
@@ -91,7 +116,15 @@ final class OneDNNPlan: @unchecked Sendable {
         }
     }
 
+    private func floats(at address: Address) -> UnsafeMutablePointer<Float> {
+        switch address {
+        case .owned(let pointer): return pointer.assumingMemoryBound(to: Float.self)
+        case .workspace(let offset): return (workspace! + offset).assumingMemoryBound(to: Float.self)
+        }
+    }
+
     private func run() throws {
+        precondition(workspace != nil, "a plan runs only once its workspace is bound")
         OpenMPThreads.setForCurrentThread(threads)
         for step in steps {
             switch step {
@@ -100,14 +133,15 @@ final class OneDNNPlan: @unchecked Sendable {
                     try dnnlCheck(dnnl_primitive_execute(primitive.handle, stream, Int32(args.count), args.baseAddress),
                                   "execute a primitive")
                 }
-            case .fill(let pointer, let count, let value):
-                pointer.update(repeating: value, count: count)
-            case .copy(let values, let pointer):
-                values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: values.count) }
-            case .native(let convolution):
+            case .fill(let address, let count, let value):
+                floats(at: address).update(repeating: value, count: count)
+            case .copy(let values, let address):
+                values.withUnsafeBufferPointer { floats(at: address).update(from: $0.baseAddress!, count: values.count) }
+            case .native(let convolution, let weights, let source, let destination, let scratch):
                 // Our kernel reads what the primitives before it wrote.
                 try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a native convolution")
-                convolution()
+                NativeConvolution.Run(convolution: convolution, weights: weights, source: floats(at: source),
+                                      destination: floats(at: destination), scratch: floats(at: scratch), threads: threads)()
             }
         }
         try dnnlCheck(dnnl_stream_wait(stream), "finish execution")

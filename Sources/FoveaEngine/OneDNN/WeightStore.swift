@@ -53,6 +53,9 @@ final class WeightStore: @unchecked Sendable {
             dnnl_memory_destroy(target)
             throw error
         }
+        // The model file's copy is not read again by this plan; without
+        // this, compiling a plan held both copies of every weight at once.
+        floats.dropResidentPages()
         memories[key] = target!
         return target!
     }
@@ -93,6 +96,7 @@ final class WeightStore: @unchecked Sendable {
             }
             return NativeConvolutionWeights(native.kind, weights: weights, bias: nil, channels: channels, outputChannels: outputChannels)
         }
+        weights.dropResidentPages()
         self.native[key] = packed
         return packed
     }

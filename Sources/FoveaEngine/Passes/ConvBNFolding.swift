@@ -29,16 +29,12 @@ public struct ConvBNFolding: GraphPass {
             } else {
                 bias = Array(repeating: 0, count: channels)
             }
+            guard channels > 0, case .float32(let unfolded) = weights.storage else { continue }
             let scale = (0..<channels).map { gamma[$0] / (variance[$0] + norm.epsilon).squareRoot() }
-            let perChannel = weights.elementCount / max(channels, 1)
-            var folded = weights.floats
-            for channel in 0..<channels {
-                for offset in (channel * perChannel)..<((channel + 1) * perChannel) { folded[offset] *= scale[channel] }
-            }
             let foldedBias = (0..<channels).map { (bias[$0] - mean[$0]) * scale[$0] + beta[$0] }
             let weightsName = "\(convNode.name)::bn_folded_weights"
             let biasName = "\(convNode.name)::bn_folded_bias"
-            graph.constants[weightsName] = Tensor(shape: weights.shape, floats: folded)
+            graph.constants[weightsName] = Tensor(shape: weights.shape, floats: FloatBuffer(scalingRowsOf: unfolded, by: scale))
             graph.constants[biasName] = Tensor(shape: [channels], floats: foldedBias)
             graph.nodes[convIndex].inputs = [convNode.inputs[0], weightsName, biasName]
             graph.nodes[convIndex].outputs = bnNode.outputs

@@ -26,13 +26,20 @@ public final class ByteStorage: @unchecked Sendable {
         self.release = release
     }
 
-    /// Unmaps the file's pages from this process without changing the bytes:
-    /// they stay in the page cache and are faulted in again on the next read.
-    /// Used once weights were converted, so that resident memory does not
-    /// count them twice. No effect on owned memory.
-    func dropResidentPages() {
+    /// Unmaps the file's pages holding `range` (all by default) from this
+    /// process without changing the bytes: they stay in the page cache and
+    /// are faulted in again on the next read, so pages shared with
+    /// neighbouring bytes may go too. Used once weights were converted, so
+    /// that resident memory does not count them twice. No effect on owned
+    /// memory.
+    func dropResidentPages(in range: Range<Int>? = nil) {
         guard isFileMapping, let base else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base), count, Int32(MADV_DONTNEED))
+        let range = range ?? 0..<count
+        guard !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = range.lowerBound / page * page
+        let end = min(count, (range.upperBound + page - 1) / page * page)
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Int32(MADV_DONTNEED))
     }
 
     deinit { release(base, count) }
