@@ -30,6 +30,20 @@ final class OneDNNWinogradTests: XCTestCase {
         }
     }
 
+    /// With blocked activations, convolution chains run without layout
+    /// conversions: MobileNetV2's and MNASNet's 24- and 40-channel stages
+    /// take a padded blocked layout, and the first convolution reads the
+    /// plain input and writes blocked.
+    func testConvolutionChainsRunWithoutReorders() throws {
+        guard ConvolutionAlgorithm.automaticUsesOneDNNWinograd else {
+            throw XCTSkip("blocked activations are fixed only with oneDNN's AVX-512 kernels")
+        }
+        for name in ["mobilenet_v2", "mnasnet1_0", "resnet18"] {
+            let (engine, _) = try engine(name, .automatic)
+            XCTAssertEqual(try engine.plan(batchSize: 2).reorders, 0, name)
+        }
+    }
+
     /// The 3×3 edge cases (padding 0 and 2, partial tiles, no bias, residual
     /// sum + ReLU, ReLU6, LeakyReLU, odd sizes, stride 2) through the default
     /// kernels match onnxruntime at batch 1 and 3.

@@ -27,6 +27,10 @@ public final class ExecutionPlan: @unchecked Sendable {
     /// Convolutions oneDNN computes with its Winograd kernels (see
     /// `ConvolutionAlgorithm.automatic`); none on CPUs without AVX-512.
     public var oneDNNWinogradConvolutions: Int { compiled.oneDNNWinogradConvolutions }
+    /// Layout conversions of activations in a run (oneDNN reorders, incl.
+    /// copies into concatenations); each is a pass over memory that
+    /// computes nothing.
+    public var reorders: Int { compiled.reorders }
     private let compiled: OneDNNPlan
     private let workspace: PlanWorkspace
 

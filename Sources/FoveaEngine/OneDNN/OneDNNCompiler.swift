@@ -65,6 +65,9 @@ struct OneDNNCompiler {
     private var shuffles: [Int: ShuffledConcat] = [:]
     /// Kernels a shuffled concat already covers.
     private var coveredKernels: Set<Int> = []
+    /// Values a convolution writes that only convolutions read, all of
+    /// which keep blocked layouts (see `convolutionLinks(in:strategy:)`).
+    private var convolutionLinks: Set<String> = []
 
     static func compile(_ program: ExecutionProgram, context: OneDNNContext, weights: WeightStore, threads: Int,
                         algorithm: ConvolutionAlgorithm) throws -> OneDNNPlan {
@@ -87,6 +90,7 @@ struct OneDNNCompiler {
             for source in kernel.sources { lastUse[source] = index }
         }
         for output in program.outputs { lastUse[output.value] = Int.max }
+        convolutionLinks = Self.convolutionLinks(in: program, strategy: strategy)
         for shuffle in ShuffledConcat.find(in: program) {
             shuffles[shuffle.kernels[0]] = shuffle
             coveredKernels.formUnion(shuffle.kernels.dropFirst())
@@ -215,6 +219,37 @@ struct OneDNNCompiler {
             for allocation in allocations { allocation.deallocate() }
             throw error
         }
+    }
+
+    /// Activations between convolutions that may take a padded blocked
+    /// layout. Kept only while the convolution writing one and every
+    /// convolution reading it hold that side blocked (see
+    /// `ConvolutionStrategy.convolutionFormats`); otherwise a reorder would
+    /// wrap the convolutions that did, as ShuffleNet's channel splits would.
+    private static func convolutionLinks(in program: ExecutionProgram, strategy: ConvolutionStrategy) -> Set<String> {
+        let convolutions = program.kernels.compactMap { kernel -> Kernel.Convolution? in
+            if case .convolution(let conv) = kernel { return conv } else { return nil }
+        }
+        var otherReaders = Set(program.outputs.map(\.value))
+        for kernel in program.kernels {
+            if case .convolution = kernel { continue }
+            otherReaders.formUnion(kernel.sources)
+        }
+        var links = Set(convolutions.map(\.destination)).subtracting(otherReaders)
+        var changed = true
+        while changed {
+            changed = false
+            for conv in convolutions {
+                let formats = strategy.convolutionFormats(
+                    source: program.types[conv.source]!.shape, destination: program.types[conv.destination]!.shape,
+                    linked: (links.contains(conv.source), links.contains(conv.destination)))
+                var unheld: [String] = []
+                if formats.source == nil { unheld.append(conv.source) }
+                if formats.destination == nil { unheld += [conv.destination] + (conv.residual.map { [$0] } ?? []) }
+                for value in unheld where links.remove(value) != nil { changed = true }
+            }
+        }
+        return links
     }
 
     // MARK: Buffers and values
@@ -628,9 +663,11 @@ struct OneDNNCompiler {
         var weightsLayout = try weightsLayout ?? MemoryDescriptor.any(logicalWeights)
         var biasLayout = try MemoryDescriptor.plain([conv.weights.tensor.shape[0]])
         var targetLayout = target
-        if let sourceFormat = strategy.activationFormat(for: inputShape), let targetFormat = strategy.activationFormat(for: outputShape) {
-            sourceLayout = try MemoryDescriptor.tagged(inputShape, format: sourceFormat)
-            if target.format_kind == dnnl_format_kind_any { targetLayout = try MemoryDescriptor.tagged(outputShape, format: targetFormat) }
+        let formats = strategy.convolutionFormats(source: inputShape, destination: outputShape,
+                                                  linked: (convolutionLinks.contains(conv.source), convolutionLinks.contains(conv.destination)))
+        if let sourceFormat = formats.source { sourceLayout = try MemoryDescriptor.tagged(inputShape, format: sourceFormat) }
+        if let targetFormat = formats.destination, target.format_kind == dnnl_format_kind_any {
+            targetLayout = try MemoryDescriptor.tagged(outputShape, format: targetFormat)
         }
         let strides = conv.strides.map { Int64($0) }
         let dilations = conv.dilations.map { Int64($0 - 1) }

@@ -45,6 +45,8 @@ final class OneDNNPlan: @unchecked Sendable {
     let nativeConvolutions: NativeConvolutionCounts
     /// Convolutions oneDNN computes with Winograd.
     let oneDNNWinogradConvolutions: Int
+    /// Layout conversions of activations per run.
+    let reorders: Int
 
     init(steps: [Step], memories: [dnnl_memory_t], workspaceMemories: [(memory: dnnl_memory_t, offset: Int)],
          allocations: [UnsafeMutableRawPointer], stream: dnnl_stream_t, threads: Int, weights: WeightStore,
@@ -73,6 +75,10 @@ final class OneDNNPlan: @unchecked Sendable {
         nativeConvolutions = counts
         oneDNNWinogradConvolutions = steps.count { step in
             if case .primitive(let primitive, _) = step { return primitive.implementation.contains("wino") }
+            return false
+        }
+        reorders = steps.count { step in
+            if case .primitive(let primitive, _) = step { return primitive.isReorder }
             return false
         }
     }

@@ -71,6 +71,15 @@ final class Primitive {
         return PrimitiveDescriptor.implementation(of: descriptor)
     }
 
+    /// Whether the primitive only converts a layout (a reorder).
+    var isReorder: Bool {
+        var descriptor: const_dnnl_primitive_desc_t?
+        var kind = dnnl_undefined_primitive
+        guard dnnl_primitive_get_primitive_desc(handle, &descriptor) == dnnl_success,
+              dnnl_primitive_desc_query(descriptor, dnnl_query_primitive_kind, 0, &kind) == dnnl_success else { return false }
+        return kind == dnnl_reorder
+    }
+
     deinit { dnnl_primitive_destroy(handle) }
 }
 
