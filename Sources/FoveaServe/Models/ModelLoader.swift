@@ -44,10 +44,11 @@ public struct ModelLoader: Sendable {
         let elementCount = settings.preprocess.elementCount
         var executors: [any BatchExecutor] = []
         do {
-            for _ in 0..<instances {
+            for instance in 0..<instances {
                 let engine = try Engine(model: model, threads: threadsPerInstance)
-                try warmUp(engine, elementCount: elementCount, maxBatchSize: settings.batching.maxBatchSize)
-                executors.append(EngineBatchExecutor(engine: engine, inputElementCount: elementCount))
+                executors.append(try EngineBatchExecutor(engine: engine, inputElementCount: elementCount,
+                                                         maxBatchSize: settings.batching.maxBatchSize,
+                                                         name: "fovea-infer-\(instance)"))
             }
         } catch {
             throw .invalidModel(model: settings.name, path: settings.path,
@@ -107,18 +108,6 @@ public struct ModelLoader: Sendable {
                 model: settings.name, reason: "its output \(output) is not one score per class")
         }
         return classes
-    }
-
-    /// Compiles and runs the plan of every batch size once, so that no
-    /// request pays for compilation or first-touch page faults.
-    private func warmUp(_ engine: Engine, elementCount: Int, maxBatchSize: Int) throws {
-        let zeros = [Float](repeating: 0, count: elementCount * maxBatchSize)
-        try zeros.withUnsafeBufferPointer { buffer in
-            for batchSize in 1...maxBatchSize {
-                let plan = try engine.plan(batchSize: batchSize)
-                _ = try plan.run(input: UnsafeBufferPointer(rebasing: buffer[0..<(batchSize * elementCount)]))
-            }
-        }
     }
 
     static func endsInSoftmax(_ graph: Graph) -> Bool {
