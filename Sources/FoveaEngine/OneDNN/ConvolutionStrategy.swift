@@ -62,7 +62,7 @@ struct ConvolutionStrategy {
     /// 8; below that its batch-1 GEMMs are too short, and its weights,
     /// 4× the direct ones, are also the largest there (the 7×7 stage holds
     /// 57 % of resnet50's 3×3 weights: F(4×4) everywhere took batch 1 + 8
-    /// to 371 MB resident, against 274 MB with this rule; bound 304 MB).
+    /// to 371 MiB resident, against 272 MiB with this rule; bound 295 MiB).
     func prefersWinograd4x4(outputShape: [Int]) -> Bool {
         guard outputShape.count == 4 else { return false }
         let tiles = ((outputShape[2] + 3) / 4) * ((outputShape[3] + 3) / 4)
