@@ -62,4 +62,26 @@ final class PlanWorkspaceTests: XCTestCase {
             XCTAssertEqual(output, expected[index % 3], "run \(index) (batch \(batches[index % 3]))")
         }
     }
+
+    /// A second instance of a model shares the first one's converted
+    /// weights: compiling its plan costs a fraction of what the first did,
+    /// and it computes the same.
+    func testASecondInstanceSharesTheWeightsAndComputesTheSame() throws {
+        func residentBytes() throws -> Int {
+            let fields = try String(contentsOfFile: "/proc/self/statm", encoding: .utf8).split(separator: " ")
+            return Int(fields[1])! * Int(sysconf(Int32(_SC_PAGESIZE)))
+        }
+        let first = try Engine(model: try Model.load(path: try PythonTools.exportedModel("resnet18")))
+        let image = Tensor(shape: [1, 3, 224, 224], floats: (0..<(3 * 224 * 224)).map { Float(sin(Double($0) * 0.011)) })
+        let before = try residentBytes()
+        let expected = try first.plan(batchSize: 1).run(inputs: [image])[0]
+        let firstCost = try residentBytes() - before
+        let second = first.instance()
+        let beforeSecond = try residentBytes()
+        let output = try second.plan(batchSize: 1).run(inputs: [image])[0]
+        let secondCost = try residentBytes() - beforeSecond
+        XCTAssertEqual(output.floats, expected.floats)
+        XCTAssertGreaterThan(firstCost, 40 << 20, "resnet18's first plan converts ~45 MB of weights")
+        XCTAssertLessThan(secondCost, firstCost / 3, "the second instance reuses them (\(secondCost >> 20) MB vs \(firstCost >> 20) MB)")
+    }
 }

@@ -19,14 +19,29 @@ public final class Engine: @unchecked Sendable {
     private var plans: [Int: ExecutionPlan] = [:]
 
     /// `threads` defaults to every core available to the process.
-    public init(model: Model, threads: Int? = nil, convolutionAlgorithm: ConvolutionAlgorithm = .automatic) throws {
+    public convenience init(model: Model, threads: Int? = nil, convolutionAlgorithm: ConvolutionAlgorithm = .automatic) throws {
+        let context = try OneDNNContext()
+        self.init(model: model, threads: threads, convolutionAlgorithm: convolutionAlgorithm,
+                  context: context, weights: WeightStore(context: context))
+        dropMappedWeightPages()
+    }
+
+    private init(model: Model, threads: Int?, convolutionAlgorithm: ConvolutionAlgorithm, context: OneDNNContext, weights: WeightStore) {
         self.model = model
         self.threads = max(1, threads ?? OpenMPThreads.availableCores)
         self.convolutionAlgorithm = convolutionAlgorithm
         _ = OpenMPThreads.idleSpinningLimited
-        context = try OneDNNContext()
-        weights = WeightStore(context: context)
-        dropMappedWeightPages()
+        self.context = context
+        self.weights = weights
+    }
+
+    /// Another instance of the same model, to run batches in parallel with
+    /// this one: its own plans and workspace, but the converted weights of
+    /// this engine, so that a second instance of resnet50 costs its
+    /// activations rather than another 100 MB of weights.
+    public func instance(threads: Int? = nil) -> Engine {
+        Engine(model: model, threads: threads ?? self.threads, convolutionAlgorithm: convolutionAlgorithm,
+               context: context, weights: weights)
     }
 
     /// The plan for `batchSize`, compiled on first use.

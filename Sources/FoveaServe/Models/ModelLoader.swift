@@ -44,8 +44,9 @@ public struct ModelLoader: Sendable {
         let elementCount = settings.preprocess.elementCount
         var executors: [any BatchExecutor] = []
         do {
+            let first = try Engine(model: model, threads: threadsPerInstance)
             for instance in 0..<instances {
-                let engine = try Engine(model: model, threads: threadsPerInstance)
+                let engine = instance == 0 ? first : first.instance()
                 executors.append(try EngineBatchExecutor(engine: engine, inputElementCount: elementCount,
                                                          maxBatchSize: settings.batching.maxBatchSize,
                                                          name: "fovea-infer-\(instance)"))
