@@ -76,6 +76,10 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
+    /// Bytes of weights and other constants converted for the plans so
+    /// far, held once for this engine and the instances made from it.
+    public var weightBytes: Int { weights.heldBytes }
+
     /// Bytes of activations and scratchpad shared by the compiled plans:
     /// what the largest of them needs.
     public var workspaceBytes: Int { workspace.bytes }

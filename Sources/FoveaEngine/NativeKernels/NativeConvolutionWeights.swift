@@ -9,6 +9,8 @@ import CConvolutionKernels
 final class NativeConvolutionWeights: @unchecked Sendable {
     let packed: UnsafeMutablePointer<Float>
     let bias: UnsafeMutablePointer<Float>?
+    /// Bytes held: packed weights and bias.
+    let bytes: Int
 
     /// `weights` is OIHW (K × C × 3 × 3); `bias` has K values.
     init(_ kind: NativeConvolution.Kind, weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
@@ -20,6 +22,7 @@ final class NativeConvolutionWeights: @unchecked Sendable {
         case .winograd2x2: count = fovea_winograd_weights_count(FOVEA_WINOGRAD_F2, Int32(channels), Int32(outputChannels))
         case .direct: count = fovea_direct3x3_weights_count(Int32(channels), Int32(outputChannels))
         }
+        bytes = (count + (bias == nil ? 0 : outputChannels)) * MemoryLayout<Float>.size
         // The FMA kernels load these with aligned 32-byte loads.
         packed = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.size, alignment: 64)
             .bindMemory(to: Float.self, capacity: count)

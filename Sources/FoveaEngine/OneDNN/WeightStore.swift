@@ -60,6 +60,18 @@ final class WeightStore: @unchecked Sendable {
         return target!
     }
 
+    /// Bytes of every constant held, in every layout.
+    var heldBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let oneDNN = memories.values.reduce(0) { total, memory in
+            var layout: UnsafePointer<dnnl_memory_desc_t>?
+            guard dnnl_memory_get_memory_desc(memory, &layout) == dnnl_success, let layout else { return total }
+            return total + MemoryDescriptor.size(layout.pointee)
+        }
+        return oneDNN + native.values.reduce(0) { $0 + $1.bytes }
+    }
+
     /// Layouts `constant` is already held in, so that a plan can read one of
     /// them instead of adding another copy.
     func layouts(of constant: NamedConstant) -> [dnnl_memory_desc_t] {
