@@ -64,19 +64,22 @@ final class Primitive {
 
     init(handle: dnnl_primitive_t) { self.handle = handle }
 
+    /// The descriptor oneDNN keeps inside the primitive (owned by it).
+    private var descriptor: const_dnnl_primitive_desc_t? {
+        var descriptor: const_dnnl_primitive_desc_t?
+        return dnnl_primitive_get_primitive_desc(handle, &descriptor) == dnnl_success ? descriptor : nil
+    }
+
     /// oneDNN's name for the implementation it runs, as for `PrimitiveDescriptor`.
     var implementation: String {
-        var descriptor: const_dnnl_primitive_desc_t?
-        guard dnnl_primitive_get_primitive_desc(handle, &descriptor) == dnnl_success else { return "" }
+        guard let descriptor else { return "" }
         return PrimitiveDescriptor.implementation(of: descriptor)
     }
 
     /// Whether the primitive only converts a layout (a reorder).
     var isReorder: Bool {
-        var descriptor: const_dnnl_primitive_desc_t?
         var kind = dnnl_undefined_primitive
-        guard dnnl_primitive_get_primitive_desc(handle, &descriptor) == dnnl_success,
-              dnnl_primitive_desc_query(descriptor, dnnl_query_primitive_kind, 0, &kind) == dnnl_success else { return false }
+        guard let descriptor, dnnl_primitive_desc_query(descriptor, dnnl_query_primitive_kind, 0, &kind) == dnnl_success else { return false }
         return kind == dnnl_reorder
     }
 

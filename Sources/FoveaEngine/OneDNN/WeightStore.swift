@@ -64,12 +64,14 @@ final class WeightStore: @unchecked Sendable {
     var heldBytes: Int {
         lock.lock()
         defer { lock.unlock() }
-        let oneDNN = memories.values.reduce(0) { total, memory in
-            var layout: UnsafePointer<dnnl_memory_desc_t>?
-            guard dnnl_memory_get_memory_desc(memory, &layout) == dnnl_success, let layout else { return total }
-            return total + MemoryDescriptor.size(layout.pointee)
-        }
+        let oneDNN = memories.values.reduce(0) { total, memory in total + (Self.layout(of: memory).map(MemoryDescriptor.size) ?? 0) }
         return oneDNN + native.values.reduce(0) { $0 + $1.bytes }
+    }
+
+    private static func layout(of memory: dnnl_memory_t) -> dnnl_memory_desc_t? {
+        var layout: UnsafePointer<dnnl_memory_desc_t>?
+        guard dnnl_memory_get_memory_desc(memory, &layout) == dnnl_success, let layout else { return nil }
+        return layout.pointee
     }
 
     /// Layouts `constant` is already held in, so that a plan can read one of
@@ -77,12 +79,7 @@ final class WeightStore: @unchecked Sendable {
     func layouts(of constant: NamedConstant) -> [dnnl_memory_desc_t] {
         lock.lock()
         defer { lock.unlock() }
-        return memories.compactMap { key, memory -> dnnl_memory_desc_t? in
-            guard key.name == constant.name else { return nil }
-            var layout: UnsafePointer<dnnl_memory_desc_t>?
-            guard dnnl_memory_get_memory_desc(memory, &layout) == dnnl_success, let layout else { return nil }
-            return layout.pointee
-        }
+        return memories.compactMap { key, memory in key.name == constant.name ? Self.layout(of: memory) : nil }
     }
 
     /// `convolution`'s 3×3 weights and bias in the form `native`'s kernel reads.
