@@ -31,6 +31,10 @@ public final class ExecutionPlan: @unchecked Sendable {
     /// copies into concatenations); each is a pass over memory that
     /// computes nothing.
     public var reorders: Int { compiled.reorders }
+    /// MobileNet-style 1×1 + 3×3 depthwise pairs computed as one oneDNN
+    /// primitive (see `FusedDepthwise`): where the expanded activation
+    /// between them is too large to stay in cache.
+    public var fusedDepthwiseConvolutions: Int { compiled.fusedDepthwiseConvolutions }
     private let compiled: OneDNNPlan
     private let workspace: PlanWorkspace
 

@@ -63,7 +63,10 @@ struct OneDNNCompiler {
     private var placedInConcat: Set<String> = []
     /// Concat + channel shuffle groups by the concat's kernel index.
     private var shuffles: [Int: ShuffledConcat] = [:]
-    /// Kernels a shuffled concat already covers.
+    /// Pairs of 1×1 and depthwise convolutions by the 1×1's kernel index.
+    private var fusedDepthwise: [Int: FusedDepthwise] = [:]
+    private var fusedDepthwiseCount = 0
+    /// Kernels a shuffled concat or a fused pair already covers.
     private var coveredKernels: Set<Int> = []
     /// Values a convolution writes that only convolutions read, all of
     /// which keep blocked layouts (see `convolutionLinks(in:strategy:)`).
@@ -101,6 +104,12 @@ struct OneDNNCompiler {
         for (index, concat) in concats.enumerated() {
             for (position, source) in concat.sources.enumerated() { concatSlots[source] = (index, position) }
         }
+        let concatSources = shuffledSources.union(concats.flatMap(\.sources))
+        for fusion in FusedDepthwise.find(in: program, excluding: concatSources)
+        where !coveredKernels.contains(fusion.pointwiseIndex) && !coveredKernels.contains(fusion.depthwiseIndex) {
+            fusedDepthwise[fusion.pointwiseIndex] = fusion
+            coveredKernels.insert(fusion.depthwiseIndex)
+        }
         for (index, input) in program.inputs.enumerated() {
             let layout = try MemoryDescriptor.plain(input.type.shape)
             values[input.name] = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout), kind: .input(index)), layout: layout)
@@ -109,6 +118,8 @@ struct OneDNNCompiler {
             kernelIndex = index
             if let shuffle = shuffles[index] {
                 try compileShuffledConcat(shuffle)
+            } else if let fusion = fusedDepthwise[index] {
+                try compileFusedDepthwise(fusion)
             } else {
                 try compile(kernel)
             }
@@ -213,7 +224,8 @@ struct OneDNNCompiler {
             let stream = try context.makeStream()
             return OneDNNPlan(steps: executable, memories: memories, workspaceMemories: workspaceMemories, allocations: allocations,
                               stream: stream, threads: threads, weights: weights, inputs: inputs, inputMemories: inputMemories,
-                              outputs: outputs, arenaBytes: arenaSize, workspaceBytes: scratchpadOffset + scratchpadBytes)
+                              outputs: outputs, arenaBytes: arenaSize, workspaceBytes: scratchpadOffset + scratchpadBytes,
+                              fusedDepthwiseConvolutions: fusedDepthwiseCount)
         } catch {
             for memory in memories { dnnl_memory_destroy(memory) }
             for allocation in allocations { allocation.deallocate() }
@@ -547,11 +559,46 @@ struct OneDNNCompiler {
         try appendWeighted(descriptor, input: input, weights: conv.weights, logicalWeights: logicalWeights, bias: conv.bias, output: output)
     }
 
+    /// A `FusedDepthwise` pair as one primitive; where oneDNN has no fused
+    /// kernel for it (or only its reference composition of the two), the
+    /// two convolutions one after the other.
+    private mutating func compileFusedDepthwise(_ fusion: FusedDepthwise) throws {
+        let pointwise = fusion.pointwise, depthwise = fusion.depthwise
+        let logicalWeights = pointwise.weights.tensor.shape
+        var operation = try convolutionOperation(pointwise, logicalWeights: logicalWeights,
+                                                 target: try MemoryDescriptor.any(shape(pointwise.destination)),
+                                                 algorithm: dnnl_convolution_direct)
+        guard let descriptor = try? PrimitiveDescriptor(
+                  operation: &operation, attributes: PrimitiveAttributes(postOps: pointwise.postOps, depthwise: fusion), context: context,
+                  what: "convolution \(shape(pointwise.source)) → \(shape(depthwise.destination)) with a fused depthwise"),
+              !descriptor.implementation.hasPrefix("ref") else {
+            try compileConvolution(pointwise)
+            kernelIndex = fusion.depthwiseIndex
+            return try compileConvolution(depthwise)
+        }
+        let channels = depthwise.groups
+        let depthwiseWeights = DNNL_ARG_ATTR_POST_OP_DW | DNNL_ARG_WEIGHTS, depthwiseBias = DNNL_ARG_ATTR_POST_OP_DW | DNNL_ARG_BIAS
+        var extra: [(Int32, Argument)] = [
+            (depthwiseWeights, try constantMemory(depthwise.weights, logicalShape: [channels, 1, 1, 3, 3],
+                                                  layout: descriptor.memoryDescriptor(argument: depthwiseWeights))),
+        ]
+        if let bias = depthwise.bias {
+            extra.append((depthwiseBias, try constantMemory(bias, logicalShape: [channels],
+                                                            layout: descriptor.memoryDescriptor(argument: depthwiseBias))))
+        }
+        let input = try source(pointwise.source, as: descriptor.memoryDescriptor(dnnl_query_src_md))
+        let output = define(depthwise.destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
+        try appendWeighted(descriptor, input: input, weights: pointwise.weights, logicalWeights: logicalWeights, bias: pointwise.bias,
+                           output: output, extra: extra)
+        fusedDepthwiseCount += 1
+    }
+
     /// Appends a primitive reading `input`, constant weights (viewed as
-    /// `logicalWeights`) and an optional bias, in the layouts it chose.
+    /// `logicalWeights`), an optional bias and `extra` arguments, in the
+    /// layouts it chose.
     private mutating func appendWeighted(_ descriptor: PrimitiveDescriptor, input: Value, weights: NamedConstant, logicalWeights: [Int],
-                                         bias: NamedConstant?, output: Value) throws {
-        var arguments: [(Int32, Argument)] = [
+                                         bias: NamedConstant?, output: Value, extra: [(Int32, Argument)] = []) throws {
+        var arguments: [(Int32, Argument)] = extra + [
             (DNNL_ARG_SRC, argument(input)),
             (DNNL_ARG_WEIGHTS, try constantMemory(weights, logicalShape: logicalWeights,
                                                   layout: descriptor.memoryDescriptor(dnnl_query_weights_md))),

@@ -47,11 +47,14 @@ final class OneDNNPlan: @unchecked Sendable {
     let oneDNNWinogradConvolutions: Int
     /// Layout conversions of activations per run.
     let reorders: Int
+    /// Depthwise convolutions computed inside the 1×1 convolution before them.
+    let fusedDepthwiseConvolutions: Int
 
     init(steps: [Step], memories: [dnnl_memory_t], workspaceMemories: [(memory: dnnl_memory_t, offset: Int)],
          allocations: [UnsafeMutableRawPointer], stream: dnnl_stream_t, threads: Int, weights: WeightStore,
          inputs: [UnsafeMutableBufferPointer<Float>], inputMemories: [[dnnl_memory_t]],
-         outputs: [UnsafeMutableBufferPointer<Float>], arenaBytes: Int, workspaceBytes: Int) {
+         outputs: [UnsafeMutableBufferPointer<Float>], arenaBytes: Int, workspaceBytes: Int,
+         fusedDepthwiseConvolutions: Int) {
         self.steps = steps
         self.memories = memories
         self.workspaceMemories = workspaceMemories
@@ -64,6 +67,7 @@ final class OneDNNPlan: @unchecked Sendable {
         self.outputs = outputs
         self.arenaBytes = arenaBytes
         self.workspaceBytes = workspaceBytes
+        self.fusedDepthwiseConvolutions = fusedDepthwiseConvolutions
         var counts = NativeConvolutionCounts()
         for case .native(let convolution, _, _, _, _) in steps {
             switch convolution.kind {

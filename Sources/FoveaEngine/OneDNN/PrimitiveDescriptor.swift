@@ -49,6 +49,12 @@ final class PrimitiveDescriptor {
         dnnl_primitive_desc_query_md(handle, query, index).pointee
     }
 
+    /// The layout the primitive wants for execution argument `argument`
+    /// (e.g. a fused post-op's weights, which have no query of their own).
+    func memoryDescriptor(argument: Int32) -> dnnl_memory_desc_t {
+        dnnl_primitive_desc_query_md(handle, dnnl_query_exec_arg_md, argument).pointee
+    }
+
     var scratchpad: dnnl_memory_desc_t { memoryDescriptor(dnnl_query_scratchpad_md) }
 
     func makePrimitive() throws -> Primitive {
@@ -91,15 +97,29 @@ final class Primitive {
 final class PrimitiveAttributes {
     let handle: dnnl_primitive_attr_t
 
-    init(postOps: [PostOp] = []) throws {
+    /// `depthwise` adds a fused depthwise convolution after `postOps`,
+    /// followed by its own activations.
+    init(postOps: [PostOp] = [], depthwise: FusedDepthwise? = nil) throws {
         var attributes: dnnl_primitive_attr_t?
         try dnnlCheck(dnnl_primitive_attr_create(&attributes), "create primitive attributes")
         handle = attributes!
         try dnnlCheck(dnnl_primitive_attr_set_scratchpad_mode(handle, dnnl_scratchpad_mode_user), "request a user scratchpad")
-        guard !postOps.isEmpty else { return }
+        guard !postOps.isEmpty || depthwise != nil else { return }
         var list: dnnl_post_ops_t?
         try dnnlCheck(dnnl_post_ops_create(&list), "create post-ops")
         defer { dnnl_post_ops_destroy(list) }
+        try Self.append(postOps, to: list)
+        if let depthwise {
+            let biasType = depthwise.depthwise.bias == nil ? dnnl_data_type_undef : dnnl_f32
+            try dnnlCheck(dnnl_post_ops_append_dw(list, dnnl_f32, biasType, dnnl_f32, 3, Int64(depthwise.stride),
+                                                  Int64(depthwise.padding), 0, 0, nil),
+                          "append a depthwise post-op")
+            try Self.append(depthwise.depthwise.postOps, to: list)
+        }
+        try dnnlCheck(dnnl_primitive_attr_set_post_ops(handle, list), "attach post-ops")
+    }
+
+    private static func append(_ postOps: [PostOp], to list: dnnl_post_ops_t?) throws {
         for postOp in postOps {
             switch postOp {
             case .residualAdd:
@@ -111,7 +131,6 @@ final class PrimitiveAttributes {
                 }
             }
         }
-        try dnnlCheck(dnnl_primitive_attr_set_post_ops(handle, list), "attach post-ops")
     }
 
     deinit { dnnl_primitive_attr_destroy(handle) }

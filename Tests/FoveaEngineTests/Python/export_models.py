@@ -15,6 +15,7 @@ from models.mobilenet_v1 import MobileNetV1  # noqa: E402
 from models.parnet import parnet_s  # noqa: E402
 from concat_branches import ConcatBranches  # noqa: E402
 from conv3x3_cases import Conv3x3Cases  # noqa: E402
+from depthwise_pairs import DepthwisePairs  # noqa: E402
 
 
 def build(name):
@@ -26,6 +27,8 @@ def build(name):
         return ConcatBranches()
     if name == "conv3x3_cases":
         return Conv3x3Cases()
+    if name == "depthwise_pairs":
+        return DepthwisePairs()
     if name == "resnet18_transfer":
         model = torchvision.models.resnet18()
         model.fc = torch.nn.Linear(model.fc.in_features, 5)
