@@ -15,6 +15,7 @@ public final class FoveaService: Sendable {
     private let server: HTTPServer
     private let loader: ModelLoader
     private let logger: Logger
+    private let heapTrimmer = HeapTrimmer()
 
     public init(configuration: ServiceConfiguration, logger: Logger,
                 metricsFactory: DocumentedPrometheusFactory = DocumentedPrometheusFactory()) {
