@@ -6,4 +6,13 @@ public struct ExecutionProgram: Sendable {
     public var inputs: [(name: String, type: TensorType)]
     /// User-visible output name and the value holding it.
     public var outputs: [(name: String, value: String)]
+
+    /// Indices of the kernels reading each value, in execution order.
+    public func readers() -> [String: [Int]] {
+        var readers: [String: [Int]] = [:]
+        for (index, kernel) in kernels.enumerated() {
+            for source in kernel.sources { readers[source, default: []].append(index) }
+        }
+        return readers
+    }
 }

@@ -33,10 +33,7 @@ struct FusedDepthwise {
     /// The pairs of `program` worth fusing. Values in `excluded` (sources
     /// of in-place concats, whose producers write into a slot) take no part.
     static func find(in program: ExecutionProgram, excluding excluded: Set<String>) -> [FusedDepthwise] {
-        var readers: [String: [Int]] = [:]
-        for (index, kernel) in program.kernels.enumerated() {
-            for source in kernel.sources { readers[source, default: []].append(index) }
-        }
+        let readers = program.readers()
         let outputs = Set(program.outputs.map(\.value))
         var found: [FusedDepthwise] = []
         for (pointwiseIndex, kernel) in program.kernels.enumerated() {

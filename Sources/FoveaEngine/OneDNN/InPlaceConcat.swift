@@ -22,15 +22,14 @@ struct InPlaceConcat {
     /// axis, every source distinct, computed by a kernel, and read by nothing
     /// but this concat (so writing it into the shared buffer disturbs no one).
     static func candidates(in program: ExecutionProgram) -> [InPlaceConcat] {
-        var readers: [String: Int] = [:]
-        for kernel in program.kernels { for source in kernel.sources { readers[source, default: 0] += 1 } }
+        let readers = program.readers()
         let outputs = Set(program.outputs.map(\.value)), inputs = Set(program.inputs.map(\.name))
         var found: [InPlaceConcat] = []
         for kernel in program.kernels {
             guard case .concat(let sources, let axis, let destination) = kernel, axis == 1, sources.count > 1,
                   Set(sources).count == sources.count, let shape = program.types[destination]?.shape,
                   (3...5).contains(shape.count), shape[0] == 1,
-                  sources.allSatisfy({ readers[$0] == 1 && !outputs.contains($0) && !inputs.contains($0) }) else { continue }
+                  sources.allSatisfy({ readers[$0]?.count == 1 && !outputs.contains($0) && !inputs.contains($0) }) else { continue }
             let channels = sources.map { program.types[$0]!.shape[1] }
             let offsets = channels.indices.map { channels[..<$0].reduce(0, +) }
             found.append(InPlaceConcat(destination: destination, sources: sources, shape: shape,

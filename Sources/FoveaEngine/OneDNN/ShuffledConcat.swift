@@ -18,10 +18,7 @@ struct ShuffledConcat {
 
     /// The shuffles of `program`, each intermediate read only by the next step.
     static func find(in program: ExecutionProgram) -> [ShuffledConcat] {
-        var readers: [String: [Int]] = [:]
-        for (index, kernel) in program.kernels.enumerated() {
-            for source in kernel.sources { readers[source, default: []].append(index) }
-        }
+        let readers = program.readers()
         let outputs = Set(program.outputs.map(\.value))
         func onlyReader(of value: String) -> (Int, Kernel)? {
             guard !outputs.contains(value), let indices = readers[value], indices.count == 1 else { return nil }
