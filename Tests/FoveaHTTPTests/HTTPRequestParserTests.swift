@@ -36,6 +36,41 @@ final class HTTPRequestParserTests: XCTestCase {
         }
     }
 
+    func testPipelinedFixedLengthBodiesArriveWholeWhateverTheirPieces() throws {
+        let text = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world"
+            + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+            + "GET /c HTTP/1.1\r\nHost: x\r\n\r\n"
+        for pieceSize in [1, 3, 50, 70, .max] {
+            let requests = try parseAll(text, pieceSize: pieceSize)
+            XCTAssertEqual(requests.map(\.0.path), ["/a", "/b", "/c"], "piece size \(pieceSize)")
+            XCTAssertEqual(requests.map { String(decoding: $0.1, as: UTF8.self) }, ["hello world", "abc", ""])
+        }
+    }
+
+    /// The head is parsed as soon as it is complete, so the body goes
+    /// straight into place; until the caller has taken the head, those body
+    /// bytes still count as buffered, which is what backpressure looks at.
+    func testBodyBytesBehindAnUntakenHeadCountAsBuffered() throws {
+        var parser = HTTPRequestParser(maxHeaderBytes: 1024, maxBodyBytes: 1 << 20)
+        parser.append(Array("POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n".utf8))
+        parser.append([UInt8](repeating: 7, count: 30_000))
+        XCTAssertGreaterThanOrEqual(parser.bufferedByteCount, 30_000)
+        parser.append([UInt8](repeating: 7, count: 30_000))
+        XCTAssertGreaterThanOrEqual(parser.bufferedByteCount, 60_000)
+        XCTAssertFalse(parser.isReadingBody, "the head has not been delivered yet")
+
+        guard case .head(let head)? = try parser.next() else { return XCTFail("expected the head") }
+        XCTAssertEqual(head.path, "/u")
+        XCTAssertEqual(parser.bufferedByteCount, 0, "body bytes belong to the delivered request now")
+        XCTAssertTrue(parser.isReadingBody)
+        XCTAssertTrue(parser.hasBodyBytes)
+        XCTAssertNil(try parser.next())
+        parser.append([UInt8](repeating: 7, count: 40_000))
+        guard case .body(let body)? = try parser.next() else { return XCTFail("expected the body") }
+        XCTAssertEqual(body, [UInt8](repeating: 7, count: 100_000))
+        XCTAssertTrue(parser.isIdle)
+    }
+
     func testHeadersAreCaseInsensitiveAndRepeatable() throws {
         let requests = try parseAll("GET / HTTP/1.1\r\nhost: x\r\nAccept: a\r\naccept: b\r\n\r\n")
         let headers = try XCTUnwrap(requests.first?.0.headers)

@@ -6,7 +6,9 @@
 /// body before it is sent), then the whole decoded body. Limits are enforced
 /// while parsing, so a client can never make it buffer more than the header
 /// limit plus the body limit. Pipelined requests simply stay buffered until the
-/// previous one has been consumed.
+/// previous one has been consumed; bytes of a body whose head has not been
+/// delivered yet count as buffered, so a caller applying backpressure on
+/// `bufferedByteCount` bounds them too.
 public struct HTTPRequestParser: Sendable {
     public enum Event: Sendable {
         case head(HTTPRequestHead)
@@ -34,6 +36,19 @@ public struct HTTPRequestParser: Sendable {
     private var scanIndex = 0
     private var state: State = .head
     private var body: [UInt8] = []
+    /// A head `append` parsed before `next()` asked for it, or the error
+    /// parsing it met; the next `next()` delivers it. Parsing a head as soon
+    /// as it is complete lets the body bytes that follow go straight into
+    /// the body, instead of through the staging buffer (which grew by
+    /// doubling to hold a whole upload, then was copied out and dropped).
+    private var headAhead: Result<HTTPRequestHead, HTTPParseError>?
+
+    /// Up to this much of an announced body is allocated at once, so a
+    /// typical upload lands in one allocation instead of a series of
+    /// doublings (each a copy, and each a differently sized block left for
+    /// the allocator to reuse); a client announcing a large body and sending
+    /// little holds no more than this.
+    static let announcedBodyReservation = 1 << 20
 
     public init(maxHeaderBytes: Int, maxBodyBytes: Int) {
         self.maxHeaderBytes = maxHeaderBytes
@@ -41,7 +56,10 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Bytes received but not yet consumed by `next()`.
-    public var bufferedByteCount: Int { buffer.count - readIndex }
+    public var bufferedByteCount: Int { stagedByteCount + (headAhead == nil ? 0 : body.count) }
+
+    /// Bytes in the staging buffer not yet parsed.
+    private var stagedByteCount: Int { buffer.count - readIndex }
 
     /// True between requests with nothing buffered: the connection is idle.
     public var isIdle: Bool {
@@ -52,6 +70,7 @@ public struct HTTPRequestParser: Sendable {
     /// True while the head of a request has been delivered and its body is
     /// still incomplete.
     public var isReadingBody: Bool {
+        guard headAhead == nil else { return false }
         switch state {
         case .head: return false
         default: return true
@@ -59,7 +78,7 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Whether any byte of the body already arrived, which makes a `100 Continue` pointless.
-    public var hasBodyBytes: Bool { !body.isEmpty || bufferedByteCount > 0 }
+    public var hasBodyBytes: Bool { !body.isEmpty || stagedByteCount > 0 }
 
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         var bytes = bytes[...]
@@ -74,6 +93,31 @@ public struct HTTPRequestParser: Sendable {
         guard !bytes.isEmpty else { return }
         compact()
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes))
+        parseHeadAhead()
+    }
+
+    private mutating func parseHeadAhead() {
+        guard case .head = state, headAhead == nil else { return }
+        do throws(HTTPParseError) {
+            guard let head = try parseHead() else { return }
+            headAhead = .success(head)
+            if case .fixedBody(let remaining) = state {
+                state = .fixedBody(remaining: takeStagedBody(remaining: remaining))
+            }
+        } catch {
+            headAhead = .failure(error)
+        }
+    }
+
+    /// Moves the staged bytes of a fixed-length body into the body; returns
+    /// how many are still to come.
+    private mutating func takeStagedBody(remaining: Int) -> Int {
+        let available = min(remaining, stagedByteCount)
+        if available > 0 {
+            body.append(contentsOf: buffer[readIndex..<(readIndex + available)])
+            readIndex += available
+        }
+        return remaining - available
     }
 
     public mutating func append(_ bytes: [UInt8]) {
@@ -82,18 +126,18 @@ public struct HTTPRequestParser: Sendable {
 
     /// The next complete event, `nil` when more bytes are needed.
     public mutating func next() throws(HTTPParseError) -> Event? {
+        if let ahead = headAhead {
+            headAhead = nil
+            return .head(try ahead.get())
+        }
         while true {
             switch state {
             case .head:
                 return try parseHead().map { Event.head($0) }
             case .fixedBody(let remaining):
-                let available = min(remaining, bufferedByteCount)
-                if available > 0 {
-                    body.append(contentsOf: buffer[readIndex..<(readIndex + available)])
-                    readIndex += available
-                }
-                guard remaining == available else {
-                    state = .fixedBody(remaining: remaining - available)
+                let left = takeStagedBody(remaining: remaining)
+                guard left == 0 else {
+                    state = .fixedBody(remaining: left)
                     return nil
                 }
                 state = .bodyComplete
@@ -107,7 +151,7 @@ public struct HTTPRequestParser: Sendable {
                     state = .chunkData(remaining: size)
                 }
             case .chunkData(let remaining):
-                let available = min(remaining, bufferedByteCount)
+                let available = min(remaining, stagedByteCount)
                 body.append(contentsOf: buffer[readIndex..<(readIndex + available)])
                 readIndex += available
                 guard remaining == available else {
@@ -153,7 +197,7 @@ public struct HTTPRequestParser: Sendable {
             scanIndex = readIndex
         }
         guard let headEnd = findHeadEnd() else {
-            if bufferedByteCount > maxHeaderBytes { throw headSectionTooLargeError() }
+            if stagedByteCount > maxHeaderBytes { throw headSectionTooLargeError() }
             return nil
         }
         guard headEnd - readIndex <= maxHeaderBytes else { throw headSectionTooLargeError() }
@@ -162,7 +206,9 @@ public struct HTTPRequestParser: Sendable {
         scanIndex = headEnd
         switch head.bodyFraming {
         case .none: state = .bodyComplete
-        case .contentLength(let length): state = length == 0 ? .bodyComplete : .fixedBody(remaining: length)
+        case .contentLength(let length):
+            state = length == 0 ? .bodyComplete : .fixedBody(remaining: length)
+            body.reserveCapacity(min(length, Self.announcedBodyReservation))
         case .chunked: state = .chunkSize
         }
         return head

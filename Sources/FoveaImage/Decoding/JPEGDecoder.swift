@@ -63,10 +63,11 @@ final class JPEGDecoder {
     /// Decodes only the stored-coordinate window asked for (widened to the
     /// codec's block grid), leaving the rest of the image undecoded where the
     /// format allows. Returns RGB pixels and the window actually produced.
-    func readRegion(columns: Range<Int>, rows: Range<Int>) throws(ImageDecodingError)
+    func readRegion(columns: Range<Int>, rows: Range<Int>, pool: ImageBufferPool) throws(ImageDecodingError)
         -> (pixels: PixelBuffer, x: Int, y: Int) {
         let window = try cropColumns(columns)
-        guard let buffer = PixelBuffer(width: window.count, height: rows.count, bytesPerPixel: bytesPerPixel) else {
+        guard let buffer = PixelBuffer(width: window.count, height: rows.count, bytesPerPixel: bytesPerPixel,
+                                       pool: pool) else {
             throw .outOfMemory
         }
         try readRows(rows, into: buffer, atRow: 0)

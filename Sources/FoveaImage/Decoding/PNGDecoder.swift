@@ -49,8 +49,8 @@ final class PNGDecoder {
 
     deinit { fovea_png_destroy(handle) }
 
-    func readImage(background: [UInt8]) throws(ImageDecodingError) -> PixelBuffer {
-        guard let buffer = PixelBuffer(width: width, height: height, bytesPerPixel: channels) else {
+    func readImage(background: [UInt8], pool: ImageBufferPool) throws(ImageDecodingError) -> PixelBuffer {
+        guard let buffer = PixelBuffer(width: width, height: height, bytesPerPixel: channels, pool: pool) else {
             throw .outOfMemory
         }
         let status = fovea_png_read_image(handle, buffer.pixels, buffer.stride)

@@ -1,6 +1,5 @@
-import Foundation
-
-/// Heap pixels for one decode, freed when the last reference goes.
+/// Pixels for one decode, in memory borrowed from an `ImageBufferPool` until
+/// the last reference goes.
 ///
 /// Rows are `stride` bytes apart; after `JPEGDecoder`/`PNGDecoder` finish,
 /// pixels are always packed 8-bit RGB at the start of each row. One byte of
@@ -10,20 +9,20 @@ final class PixelBuffer {
     let width: Int
     let height: Int
     let stride: Int
+    private let memory: PooledBuffer
 
-    /// Returns nil when the allocation cannot be satisfied, so a huge but
+    /// Returns nil when the memory cannot be had, so a huge but
     /// within-limits image becomes an error response rather than a crash.
-    init?(width: Int, height: Int, bytesPerPixel: Int) {
+    init?(width: Int, height: Int, bytesPerPixel: Int, pool: ImageBufferPool) {
         let (stride, overflow1) = width.multipliedReportingOverflow(by: bytesPerPixel)
         let (count, overflow2) = stride.multipliedReportingOverflow(by: height)
-        guard !overflow1, !overflow2, count > 0, let memory = malloc(count + 1) else { return nil }
-        pixels = memory.bindMemory(to: UInt8.self, capacity: count)
+        guard !overflow1, !overflow2, count > 0, let memory = pool.take(byteCount: count + 1) else { return nil }
+        self.memory = memory
+        pixels = memory.base.bindMemory(to: UInt8.self, capacity: count + 1)
         self.width = width
         self.height = height
         self.stride = stride
     }
-
-    deinit { free(pixels) }
 
     /// Packs 4-byte pixels to 3-byte ones in place, row by row. Writing never
     /// overtakes reading because the output is narrower than the input.

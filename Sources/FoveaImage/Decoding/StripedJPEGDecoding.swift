@@ -31,14 +31,15 @@ struct StripedJPEGDecoding {
         self.scaleEighths = scaleEighths
     }
 
-    /// The region `decoder.readRegion(columns:rows:)` would return. `decoder`
+    /// The region `decoder.readRegion(columns:rows:pool:)` would return. `decoder`
     /// must have been started at `scaleEighths` and not have read any row; it
     /// decodes the first strip itself.
     func readRegion(_ bytes: UnsafeRawBufferPointer, decoder: JPEGDecoder, limits: ImageDecodingLimits,
-                    columns: Range<Int>, rows: Range<Int>) throws(ImageDecodingError)
+                    columns: Range<Int>, rows: Range<Int>, pool: ImageBufferPool) throws(ImageDecodingError)
         -> (pixels: PixelBuffer, x: Int, y: Int) {
         let window = try decoder.cropColumns(columns)
-        guard let buffer = PixelBuffer(width: window.count, height: rows.count, bytesPerPixel: decoder.bytesPerPixel) else {
+        guard let buffer = PixelBuffer(width: window.count, height: rows.count, bytesPerPixel: decoder.bytesPerPixel,
+                                       pool: pool) else {
             throw .outOfMemory
         }
         let failures = StripFailures()

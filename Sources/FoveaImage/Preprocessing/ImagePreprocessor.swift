@@ -8,8 +8,9 @@ import Foundation
 /// orientation is applied by addressing rather than by copying, and the
 /// vertical resampling pass writes normalised floats straight into the slot.
 ///
-/// The preprocessor holds no mutable state: one instance may serve any number
-/// of concurrent requests, each with its own slot.
+/// The preprocessor holds no mutable state of its own (its buffer pool is
+/// thread-safe): one instance may serve any number of concurrent requests,
+/// each with its own slot.
 public struct ImagePreprocessor: Sendable {
     public let spec: PreprocessSpec
     public let limits: ImageDecodingLimits
@@ -28,13 +29,19 @@ public struct ImagePreprocessor: Sendable {
     /// CPU time (a second decoder, thread hand-offs); 1 keeps each image on
     /// the calling thread.
     public let threadsPerImage: Int
+    /// Where decoded pixels and intermediate rows are kept; share one pool
+    /// between the preprocessors of a process so their buffers are reused
+    /// across models.
+    public let bufferPool: ImageBufferPool
 
     public init(spec: PreprocessSpec, limits: ImageDecodingLimits = ImageDecodingLimits(),
-                dctOversampling: Double = 4, threadsPerImage: Int = 1) {
+                dctOversampling: Double = 4, threadsPerImage: Int = 1,
+                bufferPool: ImageBufferPool = ImageBufferPool()) {
         self.spec = spec
         self.limits = limits
         self.dctOversampling = dctOversampling
         self.threadsPerImage = max(threadsPerImage, 1)
+        self.bufferPool = bufferPool
     }
 
     /// Decodes `bytes` and writes `spec.elementCount` floats in `spec.shape`
@@ -110,8 +117,8 @@ public struct ImagePreprocessor: Sendable {
             base: region.pixels.pixels, stride: region.pixels.stride,
             region: (region.x, region.y, region.pixels.width, region.pixels.height),
             imageWidth: decoder.scaledWidth, imageHeight: decoder.scaledHeight, orientation: orientation)
-        withExtendedLifetime(region.pixels) {
-            resampler.run(source: source, into: writer, threads: threads)
+        try withExtendedLifetime(region.pixels) { () throws(ImageDecodingError) in
+            try resampler.run(source: source, into: writer, threads: threads, pool: bufferPool)
         }
         return ImageInfo(format: .jpeg, width: width, height: height, orientation: orientation,
                          decodeScaleEighths: eighths, decodeStrips: region.strips, decodeDuration: decodeEnd - decodeStart,
@@ -124,10 +131,11 @@ public struct ImagePreprocessor: Sendable {
         if threads > 1, let layout = JPEGRestartLayout(bytes),
            let striped = StripedJPEGDecoding(layout: layout, threads: threads, scaleEighths: scaleEighths,
                                              columns: columns, rows: rows) {
-            let region = try striped.readRegion(bytes, decoder: decoder, limits: limits, columns: columns, rows: rows)
+            let region = try striped.readRegion(bytes, decoder: decoder, limits: limits, columns: columns, rows: rows,
+                                                pool: bufferPool)
             return (region.pixels, region.x, region.y, striped.boundaries.count - 1)
         }
-        let region = try decoder.readRegion(columns: columns, rows: rows)
+        let region = try decoder.readRegion(columns: columns, rows: rows, pool: bufferPool)
         return (region.pixels, region.x, region.y, 1)
     }
 
@@ -135,7 +143,7 @@ public struct ImagePreprocessor: Sendable {
         let clock = ContinuousClock()
         let decodeStart = clock.now
         let decoder = try PNGDecoder(bytes: bytes, limits: limits)
-        let pixels = try decoder.readImage(background: spec.background)
+        let pixels = try decoder.readImage(background: spec.background, pool: bufferPool)
         let decodeEnd = clock.now
 
         let geometry = ResizeGeometry(imageWidth: pixels.width, imageHeight: pixels.height, spec: spec)
@@ -147,8 +155,8 @@ public struct ImagePreprocessor: Sendable {
         let source = UprightPixels(base: pixels.pixels, stride: pixels.stride,
                                    region: (0, 0, pixels.width, pixels.height),
                                    imageWidth: pixels.width, imageHeight: pixels.height, orientation: .up)
-        withExtendedLifetime(pixels) {
-            resampler.run(source: source, into: writer, threads: threads)
+        try withExtendedLifetime(pixels) { () throws(ImageDecodingError) in
+            try resampler.run(source: source, into: writer, threads: threads, pool: bufferPool)
         }
         return ImageInfo(format: .png, width: pixels.width, height: pixels.height, orientation: .up,
                          decodeScaleEighths: 8, decodeStrips: 1, decodeDuration: decodeEnd - decodeStart,

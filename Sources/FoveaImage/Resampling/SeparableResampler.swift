@@ -18,28 +18,33 @@ struct SeparableResampler {
     /// - Precondition: `source` covers `columns.sourceRange × rows.sourceRange`.
     /// - Parameter threads: threads the rows of each pass may be split over;
     ///   used only when the source region is large enough to gain from it.
-    func run(source: UprightPixels, into writer: TensorWriter, threads: Int = 1) {
+    /// - Parameter pool: where the horizontal pass's output rows are kept.
+    func run(source: UprightPixels, into writer: TensorWriter, threads: Int = 1,
+             pool: ImageBufferPool) throws(ImageDecodingError) {
         let rowRange = rows.sourceRange
         let rowFloats = columns.firstSource.count * 3
         let threads = columns.sourceRange.count * rowRange.count >= Self.minimumPixelsPerThread * 2 ? threads : 1
-        let intermediate = UnsafeMutablePointer<Float>.allocate(capacity: max(rowRange.count * rowFloats, 1))
-        defer { intermediate.deallocate() }
-        nonisolated(unsafe) let shared = intermediate
-        Self.split(rowRange.count, threads: threads) { part in
-            columns.weights.withUnsafeBufferPointer { weights in
-                columns.firstSource.withUnsafeBufferPointer { firstSource in
-                    columns.tapCounts.withUnsafeBufferPointer { tapCounts in
-                        for index in part {
-                            horizontalPass(source: source, y: rowRange.lowerBound + index, weights: weights.baseAddress!,
-                                           firstSource: firstSource, tapCounts: tapCounts,
-                                           into: shared + index * rowFloats)
+        let floats = max(rowRange.count * rowFloats, 1)
+        guard let intermediate = pool.take(byteCount: floats * MemoryLayout<Float>.stride) else { throw .outOfMemory }
+        nonisolated(unsafe) let shared = intermediate.base.bindMemory(to: Float.self, capacity: floats)
+        // The passes read and write through `shared`, not through the buffer object.
+        withExtendedLifetime(intermediate) {
+            Self.split(rowRange.count, threads: threads) { part in
+                columns.weights.withUnsafeBufferPointer { weights in
+                    columns.firstSource.withUnsafeBufferPointer { firstSource in
+                        columns.tapCounts.withUnsafeBufferPointer { tapCounts in
+                            for index in part {
+                                horizontalPass(source: source, y: rowRange.lowerBound + index,
+                                               weights: weights.baseAddress!, firstSource: firstSource,
+                                               tapCounts: tapCounts, into: shared + index * rowFloats)
+                            }
                         }
                     }
                 }
             }
-        }
-        Self.split(rows.firstSource.count, threads: threads) { part in
-            verticalPass(outputRows: part, intermediate: shared, rowFloats: rowFloats, into: writer)
+            Self.split(rows.firstSource.count, threads: threads) { part in
+                verticalPass(outputRows: part, intermediate: shared, rowFloats: rowFloats, into: writer)
+            }
         }
     }
 

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import FoveaImage
 
 /// The input tensor of one batch: `capacity` slots of `slotElementCount`
-/// floats, 64-byte aligned so oneDNN can read it in place with vector loads.
+/// floats, page-aligned (oneDNN reads it in place with vector loads, which
+/// want 64 bytes).
+///
+/// The memory comes from the service's `ImageBufferPool`: the scheduler
+/// keeps only a few spare batches, so a burst's extra ones go back to the
+/// pool and are reused rather than left as megabyte holes in the C heap.
 ///
 /// Slots are handed to different requests that write them concurrently; each
 /// writes only its own slot, so no lock is needed for the contents.
@@ -13,19 +14,18 @@ final class BatchBuffer: @unchecked Sendable {
     let capacity: Int
     let slotElementCount: Int
     private let base: UnsafeMutablePointer<Float>
+    private let memory: PooledBuffer
 
-    init(capacity: Int, slotElementCount: Int) {
+    init(capacity: Int, slotElementCount: Int, pool: ImageBufferPool) {
         self.capacity = capacity
         self.slotElementCount = slotElementCount
-        var raw: UnsafeMutableRawPointer?
         let bytes = max(1, capacity * slotElementCount) * MemoryLayout<Float>.stride
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
+        guard let memory = pool.take(byteCount: bytes) else {
             fatalError("out of memory allocating a \(bytes)-byte batch buffer")
         }
-        base = raw.bindMemory(to: Float.self, capacity: capacity * slotElementCount)
+        self.memory = memory
+        base = memory.base.bindMemory(to: Float.self, capacity: capacity * slotElementCount)
     }
-
-    deinit { free(base) }
 
     var pointer: UnsafePointer<Float> { UnsafePointer(base) }
 

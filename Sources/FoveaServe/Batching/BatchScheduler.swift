@@ -1,4 +1,5 @@
 import Dispatch
+import FoveaImage
 import Foundation
 
 /// Forms batches dynamically for one model and runs them on its instances.
@@ -17,6 +18,7 @@ public final class BatchScheduler: @unchecked Sendable {
     public let settings: BatchingSettings
     public let inputElementCount: Int
     private let observer: (any BatchObserver)?
+    private let bufferPool: ImageBufferPool
 
     private let clock = ContinuousClock()
     private let timerQueue = DispatchQueue(label: "fovea.batching.delay")
@@ -46,7 +48,8 @@ public final class BatchScheduler: @unchecked Sendable {
         }
     }
 
-    public init(settings: BatchingSettings, executors: [any BatchExecutor], observer: (any BatchObserver)? = nil) {
+    public init(settings: BatchingSettings, executors: [any BatchExecutor], observer: (any BatchObserver)? = nil,
+                bufferPool: ImageBufferPool = ImageBufferPool()) {
         precondition(!executors.isEmpty, "a model needs at least one instance")
         let elements = executors[0].inputElementCount
         precondition(executors.allSatisfy { $0.inputElementCount == elements },
@@ -54,6 +57,7 @@ public final class BatchScheduler: @unchecked Sendable {
         self.settings = settings
         self.inputElementCount = elements
         self.observer = observer
+        self.bufferPool = bufferPool
         self.idle = executors.enumerated().map { Worker(executor: $1, index: $0) }
     }
 
@@ -130,7 +134,7 @@ public final class BatchScheduler: @unchecked Sendable {
     private func batchAcceptingRequests() -> PendingBatch {
         if let open, !open.isClosed, !open.isFull { return open }
         let buffer = spareBuffers.popLast()
-            ?? BatchBuffer(capacity: settings.maxBatchSize, slotElementCount: inputElementCount)
+            ?? BatchBuffer(capacity: settings.maxBatchSize, slotElementCount: inputElementCount, pool: bufferPool)
         let batch = PendingBatch(buffer: buffer)
         open = batch
         return batch

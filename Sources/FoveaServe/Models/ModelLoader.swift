@@ -14,11 +14,16 @@ public struct ModelLoader: Sendable {
     public var threads: Int?
     public var metrics: ServiceMetrics?
     public var logger: Logger
+    /// Holds the batch tensors and image buffers of every model loaded, so
+    /// that a swap reuses the buffers of the model it replaces.
+    public var bufferPool: ImageBufferPool
 
-    public init(threads: Int? = nil, metrics: ServiceMetrics? = nil, logger: Logger) {
+    public init(threads: Int? = nil, metrics: ServiceMetrics? = nil, logger: Logger,
+                bufferPool: ImageBufferPool = ImageBufferPool()) {
         self.threads = threads
         self.metrics = metrics
         self.logger = logger
+        self.bufferPool = bufferPool
     }
 
     /// Blocks while it compiles and warms up; call it off the cooperative pool
@@ -58,7 +63,7 @@ public struct ModelLoader: Sendable {
         let normalization = settings.output ?? (Self.endsInSoftmax(model.graph) ? .probabilities : .logits)
         let scheduler = BatchScheduler(
             settings: settings.batching, executors: executors,
-            observer: metrics.map { ModelMetrics(model: settings.name, metrics: $0) })
+            observer: metrics.map { ModelMetrics(model: settings.name, metrics: $0) }, bufferPool: bufferPool)
         logger.info("Model loaded", metadata: [
             "model": "\(settings.name)", "path": "\(settings.path)", "classes": "\(classes)",
             "instances": "\(instances)", "threads_per_instance": "\(threadsPerInstance)",
@@ -70,7 +75,7 @@ public struct ModelLoader: Sendable {
             normalization: normalization,
             preprocessor: ImagePreprocessor(spec: settings.preprocess,
                                             dctOversampling: settings.jpegDownscaling.dctOversampling,
-                                            threadsPerImage: settings.threadsPerImage),
+                                            threadsPerImage: settings.threadsPerImage, bufferPool: bufferPool),
             scheduler: scheduler)
     }
 

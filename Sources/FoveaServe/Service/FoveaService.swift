@@ -1,4 +1,5 @@
 import FoveaHTTP
+import FoveaImage
 import Logging
 
 /// The running service: HTTP server, model pool, routes and metrics,
@@ -15,7 +16,7 @@ public final class FoveaService: Sendable {
     private let server: HTTPServer
     private let loader: ModelLoader
     private let logger: Logger
-    private let heapTrimmer = HeapTrimmer()
+    private let heapTrimmer: HeapTrimmer
 
     public init(configuration: ServiceConfiguration, logger: Logger,
                 metricsFactory: DocumentedPrometheusFactory = DocumentedPrometheusFactory()) {
@@ -24,7 +25,10 @@ public final class FoveaService: Sendable {
         let metrics = ServiceMetrics(factory: metricsFactory)
         let pool = ModelPool(metrics: metrics)
         self.pool = pool
-        loader = ModelLoader(threads: configuration.server.threads, metrics: metrics, logger: logger)
+        let bufferPool = ImageBufferPool()
+        heapTrimmer = HeapTrimmer(bufferPool: bufferPool)
+        loader = ModelLoader(threads: configuration.server.threads, metrics: metrics, logger: logger,
+                             bufferPool: bufferPool)
 
         var router = Router(logger: logger)
         HealthRoutes(readiness: readiness).register(on: &router)

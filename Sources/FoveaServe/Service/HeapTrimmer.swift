@@ -1,32 +1,40 @@
 import Dispatch
+import FoveaImage
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Hands the allocator's free memory back to the kernel every few seconds
-/// while the service runs.
+/// Hands memory nobody is using back to the kernel every few seconds while
+/// the service runs: image buffers a burst left idle in the pool, and the
+/// C heap's free pages.
 ///
-/// Every request allocates a few buffers of 0.1–1 MB (the upload, decoded
-/// pixels, the resampler's intermediate rows) on whichever worker thread
-/// handles it. glibc serves the first from mmap, then raises its mmap
-/// threshold past their size, so later ones come from per-thread arena
-/// heaps, whose freed holes it keeps. Under steady load the resident set
-/// of the default model's server crept from 104 to 128 MiB in 10 minutes
-/// (+22 %, no leak: with a fixed threshold it stayed within 0.4 %). Fixing
-/// the threshold costs every request an mmap, page faults and an munmap
-/// (–17 % throughput at concurrency 16); `malloc_trim` every few seconds
-/// returns the holes for a few page faults per period.
+/// The large per-image buffers come from `ImageBufferPool`, but other
+/// request-sized allocations (uploads, connection buffers) still come from
+/// malloc on whichever worker thread handles them. glibc serves the first
+/// from mmap, then raises its mmap threshold past their size, so later ones
+/// come from per-thread arena heaps, whose freed holes it keeps; fixing the
+/// threshold would cost every request an mmap, page faults and an munmap
+/// (–17 % throughput at concurrency 16 when the image buffers still came
+/// from malloc). `malloc_trim` every few seconds returns the holes for a
+/// few page faults per period.
 ///
 /// Dispatch sources are thread-safe; Swift's overlay just does not say so.
 final class HeapTrimmer: @unchecked Sendable {
     static let interval: DispatchTimeInterval = .seconds(5)
+    /// Pooled buffers unused for this long are unmapped: steady traffic
+    /// reuses its buffers within milliseconds, so only a burst's leftovers
+    /// age this far.
+    static let idleBufferAge: Duration = .seconds(30)
 
     private let timer: any DispatchSourceTimer
 
-    init() {
+    init(bufferPool: ImageBufferPool) {
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
         timer.schedule(deadline: .now() + Self.interval, repeating: Self.interval, leeway: .seconds(1))
-        timer.setEventHandler { Self.trim() }
+        timer.setEventHandler {
+            bufferPool.releaseIdle(olderThan: Self.idleBufferAge)
+            Self.trim()
+        }
         timer.resume()
     }
 
