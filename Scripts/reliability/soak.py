@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Soak: steady load at ~70 % of capacity; memory, descriptors and answers must stay flat.
 
-Measures capacity (closed loop, concurrency 16), then sends Poisson arrivals
+Measures capacity (closed loop, concurrency 16, 60 s, --quick 10 s; the
+median of its 10-s windows, 5-s with --quick), then sends Poisson arrivals
 at --load (default 0.7) of it for --seconds (default 600, --quick 60). RSS is
 compared between the first and the last tenth of the samples after a
 warm-up (a third of the run, at most 20 s, at least a tenth), as medians;
@@ -38,12 +39,17 @@ def main() -> int:
     body = scenario.image_bytes(args.image)
     server = scenario.start_server(args, "soak")
     try:
-        capacity = asyncio.run(closed_loop(server.port, body, 16, 5 if args.quick else 20, 100_000))
-        rate = args.load * len(capacity.ok) / capacity.duration_s
+        # A 20-s probe once caught a quiet spell of the shared host (266 img/s
+        # against 220-240 sustained), so "70 %" offered nearer 80 % and one
+        # stall overflowed the queue: probe for longer, take the median window.
+        probe = asyncio.run(closed_loop(server.port, body, 16, 10 if args.quick else 60, 1_000_000))
+        capacity = probe.windowed_ok_rate(5 if args.quick else 10)
+        rate = args.load * capacity
         server.settle()
         fds_before = proc_stats.open_fds(server.pid)
-        print(f"capacity {len(capacity.ok) / capacity.duration_s:.1f} img/s; offering {rate:.1f}/s for "
-              f"{args.seconds:g}s; fds {fds_before}, RSS {scenario.mib(proc_stats.rss_bytes(server.pid))}", flush=True)
+        print(f"capacity {capacity:.1f} img/s (overall {len(probe.ok) / probe.duration_s:.1f}); offering "
+              f"{rate:.1f}/s for {args.seconds:g}s; fds {fds_before}, "
+              f"RSS {scenario.mib(proc_stats.rss_bytes(server.pid))}", flush=True)
         if not verdict.check("capacity measured", rate > 0, f"{rate / args.load:.1f} img/s"):
             return verdict.finish()
 

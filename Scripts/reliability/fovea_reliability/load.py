@@ -52,6 +52,24 @@ class LoadReport:
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status is None or not 200 <= o.status < 300]
 
+    def windowed_ok_rate(self, window_s: float) -> float:
+        """Median of the 2xx answers per second over consecutive `window_s` windows of the run.
+
+        On a shared host throughput swings by 10-20 % from one minute to the
+        next; one short quiet or noisy spell moves the overall mean, but not
+        the median of several windows.
+        """
+        windows = max(1, int(self.duration_s // window_s))
+        counts = [0] * windows
+        for outcome in self.ok:
+            index = int((outcome.sent_at + outcome.latency_s - self.started_at) // window_s)
+            if 0 <= index < windows:
+                counts[index] += 1
+        counts.sort()
+        middle = windows // 2
+        median = counts[middle] if windows % 2 else (counts[middle - 1] + counts[middle]) / 2
+        return median / window_s
+
     def stale_connection_summary(self) -> str:
         """How many requests were resent because their kept-alive connection had been closed while idle."""
         idle = sorted(o.stale_connection_idle_s for o in self.outcomes if o.stale_connection_idle_s is not None)

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Serving A/B of two `fovea` builds: images/s over HTTP, alternating.
+
+Starts `fovea serve` with build A, then build B, for ROUNDS alternations
+(so both see the same minutes of a shared host), each time with the same
+model entry of --config, warms up for 3 s and drives `POST /classify` with
+wrk at --concurrency for SECONDS; prints each point, then the median
+images/s and p99 of each build and B/A.
+
+    Scripts/bench/e2e/compare_serving.py FOVEA_A FOVEA_B ROUNDS SECONDS
+        [--model dog-breeds] [--image samoyed-640.jpg] [--concurrency 16]
+
+A build of an older commit for A: `git worktree add /tmp/old COMMIT &&
+(cd /tmp/old && swift build -c release --product fovea)`, then
+/tmp/old/.build/release/fovea.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fovea_bench.environment import ensure_bench_python  # noqa: E402
+
+ensure_bench_python()
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+
+from fovea_bench import paths, proc_stats  # noqa: E402
+from fovea_bench.configuration import BenchConfiguration  # noqa: E402
+from fovea_bench.services import FoveaServer  # noqa: E402
+from fovea_bench.wrk import run_wrk  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("build_a")
+    parser.add_argument("build_b")
+    parser.add_argument("rounds", type=int)
+    parser.add_argument("seconds", type=float)
+    parser.add_argument("--config", default=str(paths.DEFAULT_CONFIG), help="Fovea YAML (server section, models)")
+    parser.add_argument("--model", default="dog-breeds", help="model entry of --config to serve")
+    parser.add_argument("--image", default="samoyed-640.jpg", help="photo in shared/images, or a path")
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+
+    configuration = BenchConfiguration(Path(args.config))
+    config = configuration.serve_config([configuration.model_entry(args.model)])
+    image = paths.image_path(args.image)
+    results: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
+    builds = {"A": args.build_a, "B": args.build_b}
+    for round_index in range(args.rounds):
+        order = ("A", "B") if round_index % 2 == 0 else ("B", "A")
+        for label in order:
+            os.environ["FOVEA_BIN"] = builds[label]  # what FoveaServer starts
+            server = FoveaServer(config, paths.scratch_dir("compare-serving", label))
+            server.start()
+            try:
+                url = f"{server.url}/classify"
+                run_wrk(url, image, args.concurrency, 3)
+                result = run_wrk(url, image, args.concurrency, args.seconds)
+                rss = proc_stats.rss_bytes(server.pid) / (1 << 20)
+            finally:
+                server.stop()
+            results[label].append((result.ok_per_s, result.p99_ms))
+            print(f"round {round_index} {label}: {result.ok_per_s:.1f} img/s, p50 {result.p50_ms:.1f} ms, "
+                  f"p99 {result.p99_ms:.1f} ms, non-2xx {result.non2xx}, RSS {rss:.0f} MiB", flush=True)
+    a = statistics.median(rate for rate, _ in results["A"])
+    b = statistics.median(rate for rate, _ in results["B"])
+    a99 = statistics.median(p99 for _, p99 in results["A"])
+    b99 = statistics.median(p99 for _, p99 in results["B"])
+    print(f"{args.model}, {Path(image).name}, concurrency {args.concurrency}, {args.rounds} alternations: "
+          f"A median {a:.1f} img/s (p99 {a99:.1f} ms) | B median {b:.1f} img/s (p99 {b99:.1f} ms) | B/A {b / a:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
