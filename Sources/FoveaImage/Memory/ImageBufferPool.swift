@@ -18,7 +18,8 @@ import Synchronization
 /// buffers are kept up to `idleByteLimit` (oldest unmapped first), and
 /// `releaseIdle(olderThan:)` returns what a past burst left behind.
 public final class ImageBufferPool: Sendable {
-    /// Idle bytes kept for reuse; a returned buffer that does not fit is unmapped.
+    /// Idle bytes kept for reuse: a returned buffer displaces the oldest idle
+    /// ones beyond it, and one larger than the whole limit is unmapped.
     public let idleByteLimit: Int
 
     /// An idle buffer is referenced by the pool alone, so it may move
