@@ -4,9 +4,9 @@ import FoveaImage
 /// floats, page-aligned (oneDNN reads it in place with vector loads, which
 /// want 64 bytes).
 ///
-/// The memory comes from the service's `ImageBufferPool`: the scheduler
-/// keeps only a few spare batches, so a burst's extra ones go back to the
-/// pool and are reused rather than left as megabyte holes in the C heap.
+/// The memory comes from the service's `ImageBufferPool` and returns there
+/// when the batch is done, so batches reuse it rather than leaving
+/// megabyte holes in the C heap after a burst.
 ///
 /// Slots are handed to different requests that write them concurrently; each
 /// writes only its own slot, so no lock is needed for the contents.

@@ -32,7 +32,6 @@ public final class BatchScheduler: @unchecked Sendable {
     /// Requests reserved and not yet handed to an instance.
     private var admitted = 0
     private var runningBatches = 0
-    private var spareBuffers: [BatchBuffer] = []
     private var isStopped = false
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -133,8 +132,9 @@ public final class BatchScheduler: @unchecked Sendable {
 
     private func batchAcceptingRequests() -> PendingBatch {
         if let open, !open.isClosed, !open.isFull { return open }
-        let buffer = spareBuffers.popLast()
-            ?? BatchBuffer(capacity: settings.maxBatchSize, slotElementCount: inputElementCount, pool: bufferPool)
+        // A batch's tensor goes back to the pool with the batch's last
+        // reference, so the next batch reuses it warm.
+        let buffer = BatchBuffer(capacity: settings.maxBatchSize, slotElementCount: inputElementCount, pool: bufferPool)
         let batch = PendingBatch(buffer: buffer)
         open = batch
         return batch
@@ -154,10 +154,7 @@ public final class BatchScheduler: @unchecked Sendable {
                 guard head.isSettled else { break }
                 closed.removeFirst()
                 let ready = head.readyCount
-                guard ready > 0 else {
-                    recycle(head.buffer)
-                    continue
-                }
+                guard ready > 0 else { continue }
                 admitted -= ready
                 runningBatches += 1
                 work.append((idle.removeLast(), head))
@@ -169,14 +166,6 @@ public final class BatchScheduler: @unchecked Sendable {
             }
         }
         return work
-    }
-
-    private func recycle(_ buffer: BatchBuffer) {
-        // Enough spares for every instance plus the batch being formed; more
-        // would only hold memory a burst once needed.
-        if spareBuffers.count <= idle.count + runningBatches + 1 {
-            spareBuffers.append(buffer)
-        }
     }
 
     private func resumeDrainWaitersIfIdle() {
@@ -207,7 +196,6 @@ public final class BatchScheduler: @unchecked Sendable {
                 let next = lock.withLock {
                     runningBatches -= 1
                     idle.append(worker)
-                    recycle(batch.buffer)
                     let next = takeRunnableBatches()
                     resumeDrainWaitersIfIdle()
                     return next
