@@ -12,11 +12,13 @@ RELEASE_BIN   = .build/release/fovea
 run: system-deps release
 	$(RELEASE_BIN) serve --config $(CONFIG) --port $(PORT)
 
-## test: the whole test suite (unit, reference and over-the-socket tests);
-## the photos come from Scripts/shared-dir.sh
+## test: the whole test suite (unit, reference and over-the-socket tests;
+## the photos come from Scripts/shared-dir.sh), then every fuzzing harness
+## built and run for 10 s (Scripts/fuzz/smoke.sh)
 test: test-deps python-env
 	@shared="$$(Scripts/shared-dir.sh)"; if [ -n "$$shared" ]; then export FOVEA_SHARED_DIR="$$shared"; fi; \
 	$(SWIFT) test
+	@Scripts/fuzz/smoke.sh
 
 build: system-deps
 	$(SWIFT) build

@@ -35,7 +35,8 @@ private func decodeStrips(_ bytes: UnsafeRawBufferPointer) {
             guard let decoder = try? JPEGDecoder(bytes: strip, limits: ImageDecodingLimits(maxPixels: 4_000_000)),
                   (try? decoder.start(scaleEighths: 8)) != nil,
                   let buffer = PixelBuffer(width: decoder.scaledWidth, height: decoder.scaledHeight,
-                                           bytesPerPixel: decoder.bytesPerPixel) else { return }
+                                           bytesPerPixel: decoder.bytesPerPixel,
+                                           pool: preprocessor.bufferPool) else { return }
             try? decoder.readRows(0..<decoder.scaledHeight, into: buffer, atRow: 0)
         }
     }

@@ -5,8 +5,11 @@
 #
 # Builds the fuzz target with clang/swiftc from the Swift toolchain
 # (-sanitize=fuzzer,address), seeds it with small images of every decoder
-# branch, runs for the given time and records executions and crashes in
-# .build/fuzz-image/last-run.txt. Crash inputs land in .build/fuzz-image/artifacts.
+# branch and the committed minimal corpus (Scripts/fuzz/corpora/
+# ImageDecoderFuzzer), runs for the given time and records executions and
+# crashes in .build/fuzz-image/last-run.txt. Crash inputs land in
+# .build/fuzz-image/artifacts. Then minimize-corpus.sh reduces what it found
+# (FUZZ_SAVE_CORPUS=1 commits it).
 # Exits non-zero when the fuzzer found a crash, leak or timeout.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -24,8 +27,10 @@ module CImageCodecs {
 }
 MAP
 
+# The toolchain's own clang: its sanitizer runtimes match the ones swiftc links.
+clang="$(dirname "$(command -v swiftc)")/clang"
 for source in "$codecs"/*.c; do
-    clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$codecs/include" \
+    "$clang" -O1 -g -fsanitize=fuzzer-no-link,address -I "$codecs/include" \
         -c "$source" -o "$work/objects/$(basename "${source%.c}").o"
 done
 
@@ -48,12 +53,19 @@ fi
 
 log="$work/fuzzer.log"
 set +e
-"$work/image-decoder-fuzzer" "$work/corpus" "$work/seeds" \
+committed="$root/Scripts/fuzz/corpora/ImageDecoderFuzzer"
+inputs=("$work/corpus" "$work/seeds")
+[[ -d "$committed" ]] && inputs+=("$committed")
+"$work/image-decoder-fuzzer" "${inputs[@]}" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="$work/artifacts/" -print_final_stats=1 >"$log" 2>&1
 status=$?
 set -e
 
+if ! grep -q "^INFO: Loaded [0-9]* modules" "$log"; then
+    echo "!! the image fuzzer has no coverage instrumentation: libFuzzer would fuzz blind" >&2
+    status=1
+fi
 executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
 crashes=$(find "$work/artifacts" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
 {
@@ -64,4 +76,5 @@ crashes=$(find "$work/artifacts" -type f \( -name 'crash-*' -o -name 'leak-*' -o
     echo "crash_artifacts: $crashes"
     echo "fuzzer_exit_status: $status"
 } | tee "$work/last-run.txt"
+"$root/Scripts/fuzz/minimize-corpus.sh" "$work/image-decoder-fuzzer" ImageDecoderFuzzer 65536 "${inputs[@]:1}" "$work/corpus"
 [[ $status -eq 0 && $crashes -eq 0 ]]
