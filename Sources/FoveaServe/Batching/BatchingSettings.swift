@@ -5,7 +5,9 @@
 /// service is lightly loaded.
 public struct BatchingSettings: Sendable, Equatable, Decodable {
     public var maxBatchSize = 8
-    /// Longest a ready request waits for company while an instance is idle.
+    /// Longest ready requests wait, while an instance is idle, before their
+    /// batch closes to newcomers; they never wait for requests that have not
+    /// arrived (see `BatchScheduler`).
     public var maxQueueDelay: Duration = .milliseconds(5)
     /// Requests admitted but not yet running (decoding or queued). Beyond it
     /// new requests get 503 at once instead of growing latency without bound.

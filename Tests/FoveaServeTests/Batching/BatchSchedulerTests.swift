@@ -16,29 +16,86 @@ final class BatchSchedulerTests: XCTestCase {
                          queueCapacity: capacity, timeout: .milliseconds(timeoutMs))
     }
 
-    func testALoneRequestRunsAfterTheQueueDelay() async throws {
+    func testALoneRequestStartsAtOnceOnAnIdleInstance() async throws {
         let executor = EchoExecutor()
-        let scheduler = BatchScheduler(settings: settings(delayMs: 10), executors: [executor])
+        let scheduler = BatchScheduler(settings: settings(delayMs: 10_000), executors: [executor])
         let result = try await submit(scheduler, value: 7)
         XCTAssertEqual(result.scores, [7])
         XCTAssertEqual(result.batchSize, 1)
-        XCTAssertGreaterThanOrEqual(result.queueWait, .milliseconds(5), "waited for company")
+        XCTAssertLessThan(result.queueWait, .seconds(1), "nobody else was coming: no reason to wait out the delay")
+    }
+
+    func testReadyRequestsWaitForTheirBatchsDecodingOnes() async throws {
+        let executor = EchoExecutor()
+        let scheduler = BatchScheduler(settings: settings(batch: 8, delayMs: 10_000), executors: [executor])
+        let decodingMayFinish = Gate()
+        let slow = Task {
+            try await scheduler.submit { slot in
+                await decodingMayFinish.wait()
+                for i in slot.indices { slot[i] = 9 }
+            }
+        }
+        while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(2)) }
+        let ready = (1...2).map { value in Task { try await submit(scheduler, value: Float(value)) } }
+        while scheduler.queueDepth < 3 { try await Task.sleep(for: .milliseconds(2)) }
+        try await Task.sleep(for: .milliseconds(20))
+        XCTAssertEqual(executor.observedBatchSizes, [], "the ready requests wait while one of theirs decodes")
+        await decodingMayFinish.open()
+        let slowResult = try await slow.value
+        XCTAssertEqual(slowResult.scores, [9])
+        for (offset, task) in ready.enumerated() {
+            let result = try await task.value
+            XCTAssertEqual(result.scores, [Float(offset + 1)])
+        }
+        XCTAssertEqual(executor.observedBatchSizes, [3], "they ran together as soon as the last one was ready")
+    }
+
+    func testAfterTheDelayNewcomersNoLongerJoin() async throws {
+        let executor = EchoExecutor()
+        let scheduler = BatchScheduler(settings: settings(batch: 8, delayMs: 10), executors: [executor])
+        let decodingMayFinish = Gate()
+        let slow = Task {
+            try await scheduler.submit { slot in
+                await decodingMayFinish.wait()
+                for i in slot.indices { slot[i] = 9 }
+            }
+        }
+        while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(2)) }
+        let ready = Task { try await submit(scheduler, value: 1) }
+        while scheduler.queueDepth < 2 { try await Task.sleep(for: .milliseconds(2)) }
+        try await Task.sleep(for: .milliseconds(60))  // well past the delay
+        let newcomer = Task { try await submit(scheduler, value: 2) }
+        while scheduler.queueDepth < 3 { try await Task.sleep(for: .milliseconds(2)) }
+        await decodingMayFinish.open()
+        _ = try await slow.value
+        let readyResult = try await ready.value
+        let newcomerResult = try await newcomer.value
+        XCTAssertEqual(readyResult.batchSize, 2)
+        XCTAssertEqual(newcomerResult.batchSize, 1, "the newcomer formed the next batch")
+        XCTAssertEqual(executor.observedBatchSizes, [2, 1])
     }
 
     func testConcurrentRequestsShareOneBatchAndGetTheirOwnRows() async throws {
         let executor = EchoExecutor()
         let scheduler = BatchScheduler(settings: settings(batch: 4, delayMs: 500), executors: [executor])
-        let results = try await withThrowingTaskGroup(of: (Float, BatchItemResult).self) { group in
-            for value in [1, 2, 3, 4] as [Float] {
-                group.addTask { (value, try await submit(scheduler, value: value)) }
+        let decodingMayFinish = Gate()
+        let tasks = ([1, 2, 3, 4] as [Float]).map { value in
+            Task {
+                let result = try await scheduler.submit { slot in
+                    await decodingMayFinish.wait()
+                    for i in slot.indices { slot[i] = value }
+                }
+                return (value, result)
             }
-            return try await group.reduce(into: []) { $0.append($1) }
         }
-        XCTAssertEqual(executor.observedBatchSizes, [4], "a full batch starts without waiting for the delay")
-        for (value, result) in results {
+        while scheduler.queueDepth < 4 { try await Task.sleep(for: .milliseconds(2)) }
+        await decodingMayFinish.open()
+        for task in tasks {
+            let (value, result) = try await task.value
             XCTAssertEqual(result.scores, [value], "each request gets the row of its own input")
             XCTAssertEqual(result.batchSize, 4)
         }
+        XCTAssertEqual(executor.observedBatchSizes, [4], "a full batch starts without waiting for the delay")
     }
 
     func testRequestsArrivingWhileTheInstanceIsBusyFormTheNextBatch() async throws {
@@ -153,11 +210,26 @@ final class BatchSchedulerTests: XCTestCase {
     func testDrainFinishesAcceptedRequestsAndRefusesNewOnes() async throws {
         let executor = EchoExecutor()
         let scheduler = BatchScheduler(settings: settings(batch: 8, delayMs: 10_000), executors: [executor])
-        let accepted = Task { try await submit(scheduler, value: 5) }
+        let decodingMayFinish = Gate()
+        let accepted = Task {
+            try await scheduler.submit { slot in
+                await decodingMayFinish.wait()
+                for i in slot.indices { slot[i] = 5 }
+            }
+        }
         while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
-        await scheduler.drain()
+        let clock = ContinuousClock()
+        let drained = Task {
+            await scheduler.drain()
+            return clock.now
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        let decodeEnded = clock.now
+        await decodingMayFinish.open()
+        let drainEnded = await drained.value
+        XCTAssertGreaterThanOrEqual(drainEnded, decodeEnded, "drain waited for the request still decoding")
         let result = try await accepted.value
-        XCTAssertEqual(result.scores, [5], "drain flushes the open batch instead of waiting out the delay")
+        XCTAssertEqual(result.scores, [5])
         do {
             _ = try await submit(scheduler, value: 6)
             XCTFail("a drained scheduler accepts nothing")
