@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Serving A/B of two `fovea` builds: images/s over HTTP, alternating.
+"""Serving A/B of two `fovea` builds or two model settings: images/s over HTTP, alternating.
 
 Starts `fovea serve` with build A, then build B, for ROUNDS alternations
 (so both see the same minutes of a shared host), each time with the same
-model entry of --config, warms up for 3 s and drives `POST /classify` with
-wrk at --concurrency for SECONDS; prints each point, then the median
-images/s and p99 of each build and B/A.
+model entry of --config (B's with --b-settings merged in), warms up for 3 s
+and drives `POST /classify` with wrk at --concurrency for SECONDS; prints
+each point, then the median images/s, p50 and p99 of each side and B/A.
 
     Scripts/bench/e2e/compare_serving.py FOVEA_A FOVEA_B ROUNDS SECONDS
         [--model dog-breeds] [--image samoyed-640.jpg] [--concurrency 16]
+        [--b-settings '{"instances": 2}']
 
 A build of an older commit for A: `git worktree add /tmp/old COMMIT &&
 (cd /tmp/old && swift build -c release --product fovea)`, then
@@ -27,11 +28,12 @@ from fovea_bench.environment import ensure_bench_python  # noqa: E402
 ensure_bench_python()
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
 
 from fovea_bench import paths, proc_stats  # noqa: E402
-from fovea_bench.configuration import BenchConfiguration  # noqa: E402
+from fovea_bench.configuration import BenchConfiguration, with_settings  # noqa: E402
 from fovea_bench.services import FoveaServer  # noqa: E402
 from fovea_bench.wrk import run_wrk  # noqa: E402
 
@@ -46,18 +48,22 @@ def main() -> int:
     parser.add_argument("--model", default="dog-breeds", help="model entry of --config to serve")
     parser.add_argument("--image", default="samoyed-640.jpg", help="photo in shared/images, or a path")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--b-settings", type=json.loads, default={},
+                        help="JSON merged into B's model entry (nested objects such as batching are merged too)")
     args = parser.parse_args()
 
     configuration = BenchConfiguration(Path(args.config))
-    config = configuration.serve_config([configuration.model_entry(args.model)])
+    entry = configuration.model_entry(args.model)
+    configs = {"A": configuration.serve_config([entry]),
+               "B": configuration.serve_config([with_settings(entry, args.b_settings)])}
     image = paths.image_path(args.image)
-    results: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
+    results: dict[str, list[tuple[float, float, float]]] = {"A": [], "B": []}
     builds = {"A": args.build_a, "B": args.build_b}
     for round_index in range(args.rounds):
         order = ("A", "B") if round_index % 2 == 0 else ("B", "A")
         for label in order:
             os.environ["FOVEA_BIN"] = builds[label]  # what FoveaServer starts
-            server = FoveaServer(config, paths.scratch_dir("compare-serving", label))
+            server = FoveaServer(configs[label], paths.scratch_dir("compare-serving", label))
             server.start()
             try:
                 url = f"{server.url}/classify"
@@ -66,15 +72,14 @@ def main() -> int:
                 rss = proc_stats.rss_bytes(server.pid) / (1 << 20)
             finally:
                 server.stop()
-            results[label].append((result.ok_per_s, result.p99_ms))
+            results[label].append((result.ok_per_s, result.p50_ms, result.p99_ms))
             print(f"round {round_index} {label}: {result.ok_per_s:.1f} img/s, p50 {result.p50_ms:.1f} ms, "
                   f"p99 {result.p99_ms:.1f} ms, non-2xx {result.non2xx}, RSS {rss:.0f} MiB", flush=True)
-    a = statistics.median(rate for rate, _ in results["A"])
-    b = statistics.median(rate for rate, _ in results["B"])
-    a99 = statistics.median(p99 for _, p99 in results["A"])
-    b99 = statistics.median(p99 for _, p99 in results["B"])
+    a, a50, a99 = (statistics.median(column) for column in zip(*results["A"]))
+    b, b50, b99 = (statistics.median(column) for column in zip(*results["B"]))
     print(f"{args.model}, {Path(image).name}, concurrency {args.concurrency}, {args.rounds} alternations: "
-          f"A median {a:.1f} img/s (p99 {a99:.1f} ms) | B median {b:.1f} img/s (p99 {b99:.1f} ms) | B/A {b / a:.3f}")
+          f"A median {a:.1f} img/s (p50 {a50:.1f}, p99 {a99:.1f} ms) | "
+          f"B median {b:.1f} img/s (p50 {b50:.1f}, p99 {b99:.1f} ms) | B/A {b / a:.3f}")
     return 0
 
 

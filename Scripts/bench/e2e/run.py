@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """End-to-end serving benchmark: Fovea over HTTP vs its engine alone vs a Python peer.
 
-For each model × photo it starts `fovea serve` (one model per process, on a
-random loopback port), drives `POST /classify` with wrk at each concurrency,
-then does the same with the Python peer (FastAPI + uvicorn + onnxruntime +
-Pillow, same model, same preprocessing), measures `fovea bench` at the batch
-size the scheduler formed, and prints a markdown table: images/s, latency
-percentiles, ratios to the peer and to engine-only, and how close each row
-comes to the 2-core budget (decode core-ms + inference core-ms per image).
-Then the batching effect: `max_batch_size` 8 vs 1 at concurrency 16.
+For each model it starts `fovea serve` (one model per process, on a random
+loopback port) and the Python peer (FastAPI + uvicorn + onnxruntime + Pillow,
+same model, same preprocessing), and in each of --rounds rounds drives
+`POST /classify` with wrk at each photo × concurrency, Fovea and the peer back
+to back (their order swapped every other round), then measures `fovea bench`
+at the batch size the scheduler formed. The shared host's speed drifts by
+tens of percent within minutes, so ratios are taken within a round and the
+table shows medians: images/s, latency percentiles, ratios to the peer and to
+engine-only, and how close each row comes to the 2-core budget (decode
+core-ms + inference core-ms per image). Then the batching effect:
+`max_batch_size` 8 vs 1 at concurrency 16, alternating the same way.
 
-    Scripts/bench/e2e/run.py                       # full run (~25 min)
+    Scripts/bench/e2e/run.py                       # full run (~35 min)
     Scripts/bench/e2e/run.py --quick               # smoke run: short durations
     Scripts/bench/e2e/run.py --models dog-breeds --images samoyed-640.jpg --concurrency 16
     Scripts/bench/e2e/run.py --write               # also replace the table in BENCHMARKS.md
@@ -32,16 +35,18 @@ from fovea_bench.environment import ensure_bench_python, load_average  # noqa: E
 ensure_bench_python()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import shlex  # noqa: E402
 import signal  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
-from dataclasses import asdict, dataclass  # noqa: E402
+from dataclasses import asdict, dataclass, field  # noqa: E402
 
 from fovea_bench import paths  # noqa: E402
-from fovea_bench.configuration import BenchConfiguration, with_batching  # noqa: E402
+from fovea_bench.configuration import BenchConfiguration, with_settings  # noqa: E402
 from fovea_bench.engine import engine_throughput  # noqa: E402
 from fovea_bench.markdown_section import replace_between_markers  # noqa: E402
 from fovea_bench.services import FoveaServer, ManagedProcess, PythonPeer  # noqa: E402
@@ -57,17 +62,68 @@ TARGETS = {
 
 
 @dataclass
+class Point:
+    """One wrk run against one service, and the server's CPU time per answered image."""
+    result: WrkResult
+    core_ms: float
+
+
+def median_point(points: list[Point]) -> Point | None:
+    """The point of median throughput (the lower middle one of an even count)."""
+    if not points:
+        return None
+    return sorted(points, key=lambda point: point.result.ok_per_s)[(len(points) - 1) // 2]
+
+
+@dataclass
 class Row:
+    """One model × image × concurrency, measured in alternating rounds.
+
+    The shared host's speed drifts by tens of percent within minutes, so
+    Fovea's and the peer's points of one round run back to back, the engine
+    is measured after each round, and ratios are taken within a round; the
+    table shows the median round.
+    """
     model: str
     image: str
     concurrency: int
-    fovea: WrkResult
-    fovea_core_ms: float
-    peer: WrkResult | None = None
-    peer_core_ms: float | None = None
+    fovea_rounds: list[Point] = field(default_factory=list)
+    peer_rounds: list[Point] = field(default_factory=list)
     engine_batch: int = 1
-    engine_images_per_s: float | None = None
+    engine_rounds: list[float] = field(default_factory=list)
     decode_core_ms: float | None = None
+
+    @property
+    def fovea(self) -> WrkResult:
+        return median_point(self.fovea_rounds).result
+
+    @property
+    def fovea_core_ms(self) -> float:
+        return median_point(self.fovea_rounds).core_ms
+
+    @property
+    def peer(self) -> WrkResult | None:
+        point = median_point(self.peer_rounds)
+        return point.result if point else None
+
+    @property
+    def peer_core_ms(self) -> float | None:
+        point = median_point(self.peer_rounds)
+        return point.core_ms if point else None
+
+    @property
+    def engine_images_per_s(self) -> float | None:
+        return statistics.median(self.engine_rounds) if self.engine_rounds else None
+
+    def peer_ratios(self) -> list[float]:
+        """Fovea / peer images/s within each round."""
+        return [fovea.result.ok_per_s / peer.result.ok_per_s
+                for fovea, peer in zip(self.fovea_rounds, self.peer_rounds) if peer.result.ok_per_s]
+
+    def engine_ratios(self) -> list[float]:
+        """Fovea / engine-only images/s within each round."""
+        return [fovea.result.ok_per_s / engine
+                for fovea, engine in zip(self.fovea_rounds, self.engine_rounds) if engine]
 
     def budget_images_per_s(self, threads: int, cores: int) -> float | None:
         """What the cores allow when each image costs decode core-ms + inference core-ms."""
@@ -81,33 +137,48 @@ def parse_list(text: str, kind=str) -> list:
     return [kind(item.strip()) for item in text.split(",") if item.strip()]
 
 
-def measure(service: ManagedProcess, image: Path, concurrencies: list[int], seconds: float,
-            warmup: float) -> list[tuple[int, WrkResult, float]]:
-    """(concurrency, wrk result, server core-ms per answered image) for each concurrency.
+def warm_up(service: ManagedProcess, image: Path, concurrencies: list[int], seconds: float) -> float:
+    """Runs the service in and returns its images/s, the first guess at each point's duration."""
+    return run_wrk(f"{service.url}/classify", image, min(4, max(concurrencies)), seconds).ok_per_s
+
+
+def measure(service: ManagedProcess, image: Path, concurrency: int, seconds: float, rate: float) -> Point:
+    """One point: wrk at `concurrency` for at least `seconds`, and the server's core-ms per answered image.
 
     wrk stops at its deadline with requests still in flight; the server goes on
-    with them, so each point starts only once the server is idle again. A point
+    with them, so a point starts only once the server is idle again. A point
     lasts at least three times what its connections need for one request each
-    at the previous point's rate, so slow models still complete enough requests.
+    at `rate`, so slow models still complete enough requests.
     """
-    url = f"{service.url}/classify"
-    warm = run_wrk(url, image, min(4, max(concurrencies)), warmup)
-    rate = warm.ok_per_s
-    results = []
-    for concurrency in sorted(concurrencies):
-        if not service.settle():
-            print(f"!! {service.name} still busy before c={concurrency}", flush=True)
-        duration = seconds if rate <= 0 else max(seconds, min(60.0, 3 * concurrency / rate))
-        cpu_before = service.cpu_seconds()
-        result = run_wrk(url, image, concurrency, duration)
-        cpu = service.cpu_seconds() - cpu_before
-        answered = max(1, round(result.ok_per_s * result.duration_s))
-        results.append((concurrency, result, cpu * 1000.0 / answered))
-        rate = result.ok_per_s or rate
-        print(f"   {service.name:11s} {image.name:16s} c={concurrency:<3d} {result.ok_per_s:8.1f} img/s  "
-              f"p50 {result.p50_ms:7.1f}  p99 {result.p99_ms:7.1f} ms  non-2xx {result.non2xx}  "
-              f"socket errors {sum(result.socket_errors.values())}  batch {result.batch_size_mean}", flush=True)
-    return results
+    if not service.settle():
+        print(f"!! {service.name} still busy before c={concurrency}", flush=True)
+    duration = seconds if rate <= 0 else max(seconds, min(60.0, 3 * concurrency / rate))
+    cpu_before = service.cpu_seconds()
+    result = run_wrk(f"{service.url}/classify", image, concurrency, duration)
+    cpu = service.cpu_seconds() - cpu_before
+    answered = max(1, round(result.ok_per_s * result.duration_s))
+    print(f"   {service.name:11s} {image.name:16s} c={concurrency:<3d} {result.ok_per_s:8.1f} img/s  "
+          f"p50 {result.p50_ms:7.1f}  p99 {result.p99_ms:7.1f} ms  non-2xx {result.non2xx}  "
+          f"socket errors {sum(result.socket_errors.values())}  batch {result.batch_size_mean}", flush=True)
+    return Point(result, cpu * 1000.0 / answered)
+
+
+def in_rounds(contenders: list, round_index: int) -> list:
+    """The contenders in this round's order: reversed every other round, so none always goes first."""
+    return contenders if round_index % 2 == 0 else list(reversed(contenders))
+
+
+def spread(values: list[float]) -> str:
+    """The median and range of per-round ratios."""
+    if not values:
+        return "–"
+    if len(values) == 1:
+        return f"{values[0]:.2f}×"
+    return f"{statistics.median(values):.2f}× ({min(values):.2f}–{max(values):.2f})"
+
+
+def ratio_of_rounds(ratios: list[float]) -> str:
+    return f"{statistics.median(ratios):.2f}×" if ratios else "–"
 
 
 def ratio(numerator: float | None, denominator: float | None) -> str:
@@ -126,7 +197,9 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
         f"Command: `{context['command']}`  ",
         f"Commit {context['commit']}, {context['date']}; {context['cpu']} ({cores} cores), "
         f"inference threads {threads}; load average {context['load_before']:.2f} before, "
-        f"{context['load_after']:.2f} after; {context['seconds']:g} s per point after {context['warmup']:g} s warm-up.",
+        f"{context['load_after']:.2f} after; {context['seconds']:g} s per point after {context['warmup']:g} s warm-up; "
+        f"{context['rounds']} alternating rounds (Fovea, peer and engine-only back to back in each): the median "
+        "round is shown, ratios are the median of the rounds' own ratios.",
         "",
         "| Model | Image | Conc. | Fovea img/s | p50 / p95 / p99 ms | Peer img/s | Peer p99 ms | vs peer "
         "| Batch | Engine-only img/s | vs engine | Budget img/s | of budget | core-ms/img Fovea / peer | non-2xx |",
@@ -140,9 +213,9 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
             f"| {row.model} | {row.image} | {row.concurrency} | {fovea.ok_per_s:.1f} "
             f"| {fovea.p50_ms:.1f} / {fovea.p95_ms:.1f} / {fovea.p99_ms:.1f} "
             f"| {number(peer.ok_per_s if peer else None)} | {number(peer.p99_ms if peer else None)} "
-            f"| {ratio(fovea.ok_per_s, peer.ok_per_s if peer else None)} "
+            f"| {ratio_of_rounds(row.peer_ratios())} "
             f"| {number(fovea.batch_size_mean, 2)} | {number(row.engine_images_per_s)} (b={row.engine_batch}) "
-            f"| {ratio(fovea.ok_per_s, row.engine_images_per_s)} | {number(budget)} | {ratio(fovea.ok_per_s, budget)} "
+            f"| {ratio_of_rounds(row.engine_ratios())} | {number(budget)} | {ratio(fovea.ok_per_s, budget)} "
             f"| {number(row.fovea_core_ms)} / {number(row.peer_core_ms)} | {failures} |")
     lines += ["", "Budget per image (decode core-ms: Fovea's `Server-Timing` decode at concurrency 1; inference "
               f"core-ms: {threads} threads × 1000 / `fovea bench` images/s at the batch formed at concurrency 16):", "",
@@ -157,23 +230,22 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
                      f"| {total:.2f} | {cores * 1000.0 / total:.1f} |")
     targets = [row for row in rows if row.concurrency == 16 and (row.model, row.image) in TARGETS]
     if targets:
-        lines += ["", "Targets at concurrency 16 (issue 8):", "",
+        lines += ["", "Targets at concurrency 16 (issue 8; median of the rounds' ratios, their range in brackets):", "",
                   "| Model | Image | vs peer (target) | vs engine (target) | p99 below peer's |", "|---|---|--:|--:|---|"]
         for row in targets:
             peer_target, engine_target = TARGETS[(row.model, row.image)]
-            peer_ratio = row.fovea.ok_per_s / row.peer.ok_per_s if row.peer and row.peer.ok_per_s else None
-            engine_ratio = row.fovea.ok_per_s / row.engine_images_per_s if row.engine_images_per_s else None
 
-            def verdict(value, target):
+            def verdict(ratios, target):
                 if target is None:
                     return "–"
-                if value is None:
+                if not ratios:
                     return f"– (≥ {target}×)"
-                return f"{value:.2f}× (≥ {target}×) {'met' if value >= target else 'NOT met'}"
+                met = statistics.median(ratios) >= target
+                return f"{spread(ratios)} (≥ {target}×) {'met' if met else 'NOT met'}"
 
             p99 = "–" if row.peer is None else ("yes" if row.fovea.p99_ms < row.peer.p99_ms else "NO")
-            lines.append(f"| {row.model} | {row.image} | {verdict(peer_ratio, peer_target)} "
-                         f"| {verdict(engine_ratio, engine_target)} | {p99} |")
+            lines.append(f"| {row.model} | {row.image} | {verdict(row.peer_ratios(), peer_target)} "
+                         f"| {verdict(row.engine_ratios(), engine_target)} | {p99} |")
     if batching:
         lines += ["", "Batching effect at concurrency 16 (`max_batch_size` 8 vs 1):", "",
                   "| Model | Image | img/s b=8 | img/s b=1 | throughput gain | p50 ms b=8 / b=1 | p99 ms b=8 / b=1 "
@@ -181,7 +253,7 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
         for entry in batching:
             eight, one = entry["batch8"], entry["batch1"]
             lines.append(f"| {entry['model']} | {entry['image']} | {eight.ok_per_s:.1f} | {one.ok_per_s:.1f} "
-                         f"| {ratio(eight.ok_per_s, one.ok_per_s)} | {eight.p50_ms:.1f} / {one.p50_ms:.1f} "
+                         f"| {spread(entry['gains'])} | {eight.p50_ms:.1f} / {one.p50_ms:.1f} "
                          f"| {eight.p99_ms:.1f} / {one.p99_ms:.1f} | {number(eight.batch_size_mean, 2)} |")
     return "\n".join(lines) + "\n"
 
@@ -206,44 +278,65 @@ def run(args: argparse.Namespace) -> int:
     for model in args.models:
         entry = configuration.model_entry(model)
         print(f"== {model}: {entry['path']}", flush=True)
-        with FoveaServer(configuration.serve_config([entry], server_overrides=overrides), workdir / model) as fovea:
+        model_rows = {(image.name, concurrency): Row(model, image.name, concurrency)
+                      for image in images for concurrency in args.concurrency}
+        with contextlib.ExitStack() as stack:
+            fovea = stack.enter_context(FoveaServer(
+                configuration.serve_config([entry], server_overrides=overrides), workdir / model))
             description = fovea.models()["models"][0]
-            model_rows = {}
-            for image in images:
-                for concurrency, result, core_ms in measure(fovea, image, args.concurrency, args.seconds, args.warmup):
-                    model_rows[(image.name, concurrency)] = Row(model, image.name, concurrency, result, core_ms)
-        if not args.no_peer:
-            with PythonPeer(Path(entry["path"]), description["preprocess"], workdir / model, threads,
-                            output_scores=description["output_scores"]) as peer:
+            services = [fovea]
+            if not args.no_peer:
+                services.append(stack.enter_context(PythonPeer(
+                    Path(entry["path"]), description["preprocess"], workdir / model, threads,
+                    output_scores=description["output_scores"])))
+            max_batch = description["batching"]["max_batch_size"]
+            for round_index in range(args.rounds):
+                print(f"-- round {round_index + 1} of {args.rounds}", flush=True)
                 for image in images:
-                    for concurrency, result, core_ms in measure(peer, image, args.concurrency, args.seconds,
-                                                                args.warmup):
-                        model_rows[(image.name, concurrency)].peer = result
-                        model_rows[(image.name, concurrency)].peer_core_ms = core_ms
-        max_batch = description["batching"]["max_batch_size"]
-        for row in model_rows.values():
-            row.engine_batch = min(max_batch, max(1, round(row.fovea.batch_size_mean or 1)))
-        engine = engine_throughput(Path(entry["path"]), [row.engine_batch for row in model_rows.values()],
-                                   args.engine_seconds, threads)
+                    rates = {service.name: warm_up(service, image, args.concurrency, args.warmup)
+                             for service in in_rounds(services, round_index)}
+                    for concurrency in sorted(args.concurrency):
+                        row = model_rows[(image.name, concurrency)]
+                        for service in in_rounds(services, round_index):
+                            point = measure(service, image, concurrency, args.seconds, rates[service.name])
+                            rates[service.name] = point.result.ok_per_s or rates[service.name]
+                            (row.fovea_rounds if service is fovea else row.peer_rounds).append(point)
+                if round_index == 0:
+                    for row in model_rows.values():
+                        row.engine_batch = min(max_batch, max(1, round(row.fovea.batch_size_mean or 1)))
+                engine = engine_throughput(Path(entry["path"]), [row.engine_batch for row in model_rows.values()],
+                                           args.engine_seconds, threads)
+                for row in model_rows.values():
+                    row.engine_rounds.append(engine.get(row.engine_batch))
+                print(f"   engine-only: {', '.join(f'b={b}: {v:.1f} img/s' for b, v in sorted(engine.items()))}",
+                      flush=True)
         for (image_name, _), row in model_rows.items():
-            row.engine_images_per_s = engine.get(row.engine_batch)
             sequential = model_rows.get((image_name, min(args.concurrency)))
             row.decode_core_ms = sequential.fovea.decode_ms_mean if sequential else None
         rows += model_rows.values()
-        print(f"   engine-only: {', '.join(f'b={b}: {v:.1f} img/s' for b, v in sorted(engine.items()))}", flush=True)
 
     if not args.no_batching:
         for model in args.batching_models or args.models:
             entry = configuration.model_entry(model)
             image = images[0]
-            results = {}
-            for size in (8, 1):
-                config = configuration.serve_config([with_batching(entry, max_batch_size=size)],
-                                                    server_overrides=overrides)
-                with FoveaServer(config, workdir / f"{model}-batch{size}") as fovea:
-                    fovea.name = f"fovea b={size}"
-                    results[f"batch{size}"] = measure(fovea, image, [16], args.seconds, args.warmup)[0][1]
-            batching.append({"model": model, "image": image.name, **results})
+            points: dict[int, list[Point]] = {8: [], 1: []}
+            with contextlib.ExitStack() as stack:
+                servers = []
+                for size in points:
+                    config = configuration.serve_config([with_settings(entry, {"batching": {"max_batch_size": size}})],
+                                                        server_overrides=overrides)
+                    server = stack.enter_context(FoveaServer(config, workdir / f"{model}-batch{size}"))
+                    server.name = f"fovea b={size}"
+                    servers.append((size, server))
+                for round_index in range(args.rounds):
+                    for size, server in in_rounds(servers, round_index):
+                        rate = warm_up(server, image, [16], args.warmup)
+                        points[size].append(measure(server, image, 16, args.seconds, rate))
+            median = {size: median_point(found).result for size, found in points.items()}
+            gains = [eight.result.ok_per_s / one.result.ok_per_s
+                     for eight, one in zip(points[8], points[1]) if one.result.ok_per_s]
+            batching.append({"model": model, "image": image.name, "batch8": median[8], "batch1": median[1],
+                             "gains": gains})
 
     context = {
         "command": "Scripts/bench/e2e/run.py " + shlex.join(args.argv),
@@ -253,7 +346,7 @@ def run(args: argparse.Namespace) -> int:
         "cpu": next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                     "unknown CPU"),
         "cores": cores, "threads": threads, "load_before": load_before, "load_after": load_average(),
-        "seconds": args.seconds, "warmup": args.warmup,
+        "seconds": args.seconds, "warmup": args.warmup, "rounds": args.rounds,
     }
     table = render(rows, batching, context)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -284,7 +377,8 @@ def main() -> int:
     parser.add_argument("--images", type=parse_list, default=["samoyed-640.jpg", "samoyed.jpg"],
                         help="file names in shared/images, or paths")
     parser.add_argument("--concurrency", type=lambda text: parse_list(text, int), default=[1, 4, 16, 64])
-    parser.add_argument("--seconds", type=float, help="measured seconds per point (default 20, --quick 3)")
+    parser.add_argument("--seconds", type=float, help="measured seconds per point and round (default 10, --quick 3)")
+    parser.add_argument("--rounds", type=int, help="alternating rounds per point (default 3, --quick 1)")
     parser.add_argument("--warmup", type=float, help="warm-up seconds per model×image (default 5, --quick 1)")
     parser.add_argument("--engine-seconds", type=float, help="fovea bench seconds per batch size (default 5)")
     parser.add_argument("--threads", type=int, help="inference threads for Fovea, the peer and fovea bench "
@@ -299,7 +393,8 @@ def main() -> int:
     parser.add_argument("--force", action="store_true", help="--write even on a busy machine")
     args = parser.parse_args()
     args.argv = sys.argv[1:]
-    args.seconds = args.seconds or (3 if args.quick else 20)
+    args.seconds = args.seconds or (3 if args.quick else 10)
+    args.rounds = args.rounds or (1 if args.quick else 3)
     args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 5)
     args.engine_seconds = args.engine_seconds or (1 if args.quick else 5)
     # SIGTERM/SIGHUP unwind like Ctrl-C, so the services started here are stopped.

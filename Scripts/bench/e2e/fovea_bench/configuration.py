@@ -76,13 +76,15 @@ class BenchConfiguration:
         return config
 
 
-def with_batching(entry: dict, name: str | None = None, **batching) -> dict:
-    """A copy of a model entry with some `batching` keys replaced (and optionally renamed)."""
-    entry = copy.deepcopy(entry)
-    if name:
-        entry["name"] = name
-    entry.setdefault("batching", {}).update(batching)
-    return entry
+def with_settings(entry: dict, settings: dict) -> dict:
+    """A copy of a model entry with `settings` merged in, nested objects (such as `batching`) key by key."""
+    result = copy.deepcopy(entry)
+    for key, value in settings.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = with_settings(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
 
 
 def zoo_entry(name: str) -> dict:
