@@ -9,6 +9,14 @@ private func submit(_ scheduler: BatchScheduler, value: Float) async throws -> B
     }
 }
 
+/// Submits such a request whose decoding lasts until `gate` opens.
+private func submit(_ scheduler: BatchScheduler, value: Float, decodingUntil gate: Gate) async throws -> BatchItemResult {
+    try await scheduler.submit { slot in
+        await gate.wait()
+        for i in slot.indices { slot[i] = value }
+    }
+}
+
 final class BatchSchedulerTests: XCTestCase {
     private func settings(batch: Int = 4, delayMs: Int = 20, capacity: Int = 16,
                           timeoutMs: Int = 5000) -> BatchingSettings {
@@ -30,10 +38,7 @@ final class BatchSchedulerTests: XCTestCase {
         let scheduler = BatchScheduler(settings: settings(batch: 8, delayMs: 10_000), executors: [executor])
         let decodingMayFinish = Gate()
         let slow = Task {
-            try await scheduler.submit { slot in
-                await decodingMayFinish.wait()
-                for i in slot.indices { slot[i] = 9 }
-            }
+            try await submit(scheduler, value: 9, decodingUntil: decodingMayFinish)
         }
         while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(2)) }
         let ready = (1...2).map { value in Task { try await submit(scheduler, value: Float(value)) } }
@@ -55,10 +60,7 @@ final class BatchSchedulerTests: XCTestCase {
         let scheduler = BatchScheduler(settings: settings(batch: 8, delayMs: 10), executors: [executor])
         let decodingMayFinish = Gate()
         let slow = Task {
-            try await scheduler.submit { slot in
-                await decodingMayFinish.wait()
-                for i in slot.indices { slot[i] = 9 }
-            }
+            try await submit(scheduler, value: 9, decodingUntil: decodingMayFinish)
         }
         while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(2)) }
         let ready = Task { try await submit(scheduler, value: 1) }
@@ -81,10 +83,7 @@ final class BatchSchedulerTests: XCTestCase {
         let decodingMayFinish = Gate()
         let tasks = ([1, 2, 3, 4] as [Float]).map { value in
             Task {
-                let result = try await scheduler.submit { slot in
-                    await decodingMayFinish.wait()
-                    for i in slot.indices { slot[i] = value }
-                }
+                let result = try await submit(scheduler, value: value, decodingUntil: decodingMayFinish)
                 return (value, result)
             }
         }
@@ -139,10 +138,7 @@ final class BatchSchedulerTests: XCTestCase {
         let decodingMayFinish = Gate()
         let decoding = (0..<2).map { _ in
             Task {
-                try await scheduler.submit { slot in
-                    await decodingMayFinish.wait()
-                    for i in slot.indices { slot[i] = 5 }
-                }
+                try await submit(scheduler, value: 5, decodingUntil: decodingMayFinish)
             }
         }
         while scheduler.queueDepth < 2 { try await Task.sleep(for: .milliseconds(2)) }
@@ -212,10 +208,7 @@ final class BatchSchedulerTests: XCTestCase {
         let scheduler = BatchScheduler(settings: settings(batch: 8, delayMs: 10_000), executors: [executor])
         let decodingMayFinish = Gate()
         let accepted = Task {
-            try await scheduler.submit { slot in
-                await decodingMayFinish.wait()
-                for i in slot.indices { slot[i] = 5 }
-            }
+            try await submit(scheduler, value: 5, decodingUntil: decodingMayFinish)
         }
         while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
         let clock = ContinuousClock()
