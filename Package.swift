@@ -42,6 +42,10 @@ let package = Package(
             name: "CConvolutionKernels",
             cSettings: [.unsafeFlags(["-O2"])]
         ),
+        .target(
+            name: "CImageResampling",
+            cSettings: [.unsafeFlags(["-O2"])]
+        ),
 
         // MARK: Fovea modules
         .target(
@@ -54,7 +58,7 @@ let package = Package(
         ),
         .target(
             name: "FoveaImage",
-            dependencies: ["CImageCodecs"]
+            dependencies: ["CImageCodecs", "CImageResampling"]
         ),
         .target(
             name: "FoveaHTTP",

@@ -20,6 +20,7 @@ import argparse
 import io
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,8 @@ from PIL import Image
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 STD = np.array([0.229, 0.224, 0.225], np.float32)
+# The C targets FoveaImage imports (Package.swift).
+C_MODULES = ("CImageCodecs", "CImageResampling")
 
 
 def shared_images():
@@ -48,17 +51,20 @@ def shared_images():
 def build_harness():
     work = os.path.join(ROOT, ".build", "bench-image")
     os.makedirs(work, exist_ok=True)
-    codecs = os.path.join(ROOT, "Sources", "CImageCodecs")
     modulemap = os.path.join(work, "module.modulemap")
-    with open(modulemap, "w") as f:
-        f.write(f'module CImageCodecs {{\n    header "{codecs}/include/CImageCodecs.h"\n    export *\n}}\n')
+    # The Swift toolchain's clang, as SwiftPM uses; the system's may be older.
+    clang = os.path.join(os.path.dirname(shutil.which("swiftc")), "clang")
     objects = []
-    for name in sorted(os.listdir(codecs)):
-        if name.endswith(".c"):
-            target = os.path.join(work, name[:-2] + ".o")
-            subprocess.run(["clang", "-O2", "-I", os.path.join(codecs, "include"), "-c",
-                            os.path.join(codecs, name), "-o", target], check=True)
-            objects.append(target)
+    with open(modulemap, "w") as f:
+        for module in C_MODULES:
+            directory = os.path.join(ROOT, "Sources", module)
+            f.write(f'module {module} {{\n    header "{directory}/include/{module}.h"\n    export *\n}}\n')
+            for name in sorted(os.listdir(directory)):
+                if name.endswith(".c"):
+                    target = os.path.join(work, name[:-2] + ".o")
+                    subprocess.run([clang, "-O2", "-I", os.path.join(directory, "include"), "-c",
+                                    os.path.join(directory, name), "-o", target], check=True)
+                    objects.append(target)
     sources = [os.path.join(d, f) for d, _, files in os.walk(os.path.join(ROOT, "Sources", "FoveaImage"))
                for f in files if f.endswith(".swift")]
     binary = os.path.join(work, "image-pipeline-bench")

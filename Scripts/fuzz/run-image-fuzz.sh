@@ -17,21 +17,26 @@ seconds="${1:-120}"
 work="$root/.build/fuzz-image"
 mkdir -p "$work/objects" "$work/corpus" "$work/artifacts" "$work/module"
 
-codecs="$root/Sources/CImageCodecs"
-cat > "$work/module/module.modulemap" <<MAP
-module CImageCodecs {
-    header "$codecs/include/CImageCodecs.h"
-    link "jpeg"
-    link "png16"
+# The C targets FoveaImage imports (Package.swift).
+modules=(CImageCodecs CImageResampling)
+: > "$work/module/module.modulemap"
+for module in "${modules[@]}"; do
+    cat >> "$work/module/module.modulemap" <<MAP
+module $module {
+    header "$root/Sources/$module/include/$module.h"
     export *
 }
 MAP
+done
 
 # The toolchain's own clang: its sanitizer runtimes match the ones swiftc links.
 clang="$(dirname "$(command -v swiftc)")/clang"
-for source in "$codecs"/*.c; do
-    "$clang" -O1 -g -fsanitize=fuzzer-no-link,address -I "$codecs/include" \
-        -c "$source" -o "$work/objects/$(basename "${source%.c}").o"
+rm -f "$work"/objects/*.o
+for module in "${modules[@]}"; do
+    for source in "$root/Sources/$module"/*.c; do
+        "$clang" -O1 -g -fsanitize=fuzzer-no-link,address -I "$root/Sources/$module/include" \
+            -c "$source" -o "$work/objects/$(basename "${source%.c}").o"
+    done
 done
 
 # The gold linker warns about every ASan helper symbol; keep that noise in a log.

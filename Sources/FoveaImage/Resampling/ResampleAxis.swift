@@ -1,10 +1,12 @@
+import CImageResampling
+
 /// Filter taps along one axis, packed for the resampler's inner loops.
 ///
 /// Only the outputs in `outputs` are computed: a centre crop after a resize
 /// never needs the columns and rows it throws away.
 struct ResampleAxis {
-    /// First source index per output (absolute source coordinates).
-    let firstSource: [Int]
+    /// First source index per output, counted from `sourceRange.lowerBound`.
+    let firstOffset: [Int]
     /// Taps per output; weights for output i start at `i * maxTaps`.
     let tapCounts: [Int]
     let maxTaps: Int
@@ -41,10 +43,27 @@ struct ResampleAxis {
                 highest = max(highest, output.first + count)
             }
         }
-        firstSource = taps.map(\.first)
+        let range = lowest <= highest ? lowest..<highest : 0..<0
+        sourceRange = range
+        firstOffset = taps.map { $0.weights.isEmpty ? 0 : $0.first - range.lowerBound }
         tapCounts = taps.map { min($0.weights.count, maxTaps) }
         self.maxTaps = maxTaps
         self.weights = weights
-        sourceRange = lowest <= highest ? lowest..<highest : 0..<0
+    }
+
+    var outputCount: Int { firstOffset.count }
+
+    /// The taps as the C kernels take them, valid inside `body` only.
+    func withKernelTaps<R>(_ body: (UnsafePointer<fovea_resample_taps>) -> R) -> R {
+        firstOffset.withUnsafeBufferPointer { first in
+            tapCounts.withUnsafeBufferPointer { counts in
+                weights.withUnsafeBufferPointer { weights in
+                    var taps = fovea_resample_taps(first: first.baseAddress, taps: counts.baseAddress,
+                                                   weights: weights.baseAddress, max_taps: maxTaps,
+                                                   outputs: firstOffset.count)
+                    return body(&taps)
+                }
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CImageResampling
 import Dispatch
 
 /// Two-pass (horizontal, then vertical) resampling of upright pixels straight
@@ -6,6 +7,11 @@ import Dispatch
 /// Like Pillow, each pass rounds to whole 0…255 levels: the models were
 /// trained on Pillow's 8-bit output, and rounding identically keeps us within
 /// a level of it instead of drifting by fractions everywhere.
+///
+/// The per-row loops live in `CImageResampling`, where they vectorize for
+/// the CPU at hand: written here with Swift's SIMD types on the baseline
+/// x86-64 target, they took half of a 640 px photo's preprocessing
+/// (BENCHMARKS.md, "Resampling in C").
 struct SeparableResampler {
     let columns: ResampleAxis
     let rows: ResampleAxis
@@ -22,7 +28,7 @@ struct SeparableResampler {
     func run(source: UprightPixels, into writer: TensorWriter, threads: Int = 1,
              pool: ImageBufferPool) throws(ImageDecodingError) {
         let rowRange = rows.sourceRange
-        let rowFloats = columns.firstSource.count * 3
+        let rowFloats = columns.outputCount * 3
         let threads = columns.sourceRange.count * rowRange.count >= Self.minimumPixelsPerThread * 2 ? threads : 1
         let floats = max(rowRange.count * rowFloats, 1)
         guard let intermediate = pool.take(byteCount: floats * MemoryLayout<Float>.stride) else { throw .outOfMemory }
@@ -30,19 +36,9 @@ struct SeparableResampler {
         // The passes read and write through `shared`, not through the buffer object.
         withExtendedLifetime(intermediate) {
             Self.split(rowRange.count, threads: threads) { part in
-                columns.weights.withUnsafeBufferPointer { weights in
-                    columns.firstSource.withUnsafeBufferPointer { firstSource in
-                        columns.tapCounts.withUnsafeBufferPointer { tapCounts in
-                            for index in part {
-                                horizontalPass(source: source, y: rowRange.lowerBound + index,
-                                               weights: weights.baseAddress!, firstSource: firstSource,
-                                               tapCounts: tapCounts, into: shared + index * rowFloats)
-                            }
-                        }
-                    }
-                }
+                horizontalPass(source: source, rows: part, into: shared, rowFloats: rowFloats)
             }
-            Self.split(rows.firstSource.count, threads: threads) { part in
+            Self.split(rows.outputCount, threads: threads) { part in
                 verticalPass(outputRows: part, intermediate: shared, rowFloats: rowFloats, into: writer)
             }
         }
@@ -61,64 +57,35 @@ struct SeparableResampler {
         }
     }
 
+    /// Filters source rows `rows` (counted from `self.rows.sourceRange`)
+    /// into the intermediate rows of the same index.
+    private func horizontalPass(source: UprightPixels, rows part: Range<Int>, into intermediate: UnsafeMutablePointer<Float>,
+                                rowFloats: Int) {
+        let sourceColumns = columns.sourceRange
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (sourceColumns.count + columns.maxTaps) * 3 + 1)
+        defer { scratch.deallocate() }
+        columns.withKernelTaps { taps in
+            for index in part {
+                let y = rows.sourceRange.lowerBound + index
+                let firstPixel = source.base + source.start + (y - source.originY) * source.yStep
+                    + (sourceColumns.lowerBound - source.originX) * source.xStep
+                fovea_resample_row(firstPixel, source.xStep, sourceColumns.count, taps, scratch,
+                                   intermediate + index * rowFloats)
+            }
+        }
+    }
+
     private func verticalPass(outputRows: Range<Int>, intermediate: UnsafeMutablePointer<Float>, rowFloats: Int,
                               into writer: TensorWriter) {
         let accumulator = UnsafeMutablePointer<Float>.allocate(capacity: max(rowFloats, 1))
         defer { accumulator.deallocate() }
         rows.weights.withUnsafeBufferPointer { weights in
             for outY in outputRows {
-                let taps = rows.tapCounts[outY]
-                let firstRow = intermediate + (rows.firstSource[outY] - rows.sourceRange.lowerBound) * rowFloats
-                let rowWeights = weights.baseAddress! + outY * rows.maxTaps
-                accumulator.initialize(repeating: 0, count: rowFloats)
-                for tap in 0..<taps {
-                    let weight = rowWeights[tap]
-                    let line = firstRow + tap * rowFloats
-                    for i in 0..<rowFloats {
-                        accumulator[i] += weight * line[i]
-                    }
-                }
-                for i in 0..<rowFloats {
-                    accumulator[i] = roundToLevel(accumulator[i])
-                }
+                let firstRow = intermediate + rows.firstOffset[outY] * rowFloats
+                fovea_resample_column(firstRow, rowFloats, rows.tapCounts[outY], weights.baseAddress! + outY * rows.maxTaps,
+                                      rowFloats, accumulator)
                 writer.writeRow(outY, rgb: accumulator)
             }
         }
-    }
-
-    private func horizontalPass(source: UprightPixels, y: Int, weights: UnsafePointer<Float>,
-                                firstSource: UnsafeBufferPointer<Int>, tapCounts: UnsafeBufferPointer<Int>,
-                                into out: UnsafeMutablePointer<Float>) {
-        let row = source.base + source.start + (y - source.originY) * source.yStep
-        let step = source.xStep
-        let maxTaps = columns.maxTaps
-        for outX in 0..<firstSource.count {
-            var pixel = row + (firstSource[outX] - source.originX) * step
-            let tapWeights = weights + outX * maxTaps
-            // One 4-lane multiply-add per tap: the pixel's RGB plus the next
-            // byte, which `PixelBuffer`'s padding keeps readable.
-            var sum = SIMD4<Float>()
-            for tap in 0..<tapCounts[outX] {
-                let bytes = UnsafeRawPointer(pixel).loadUnaligned(as: SIMD4<UInt8>.self)
-                sum += tapWeights[tap] * SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: bytes))
-                pixel += step
-            }
-            out[outX * 3] = roundToLevel(sum[0])
-            out[outX * 3 + 1] = roundToLevel(sum[1])
-            out[outX * 3 + 2] = roundToLevel(sum[2])
-        }
-    }
-
-    /// Round half up and clamp to 0…255, in float arithmetic only: baseline
-    /// x86-64 has no SSE4.1 `roundps`, `floorf` is a libm call, and Swift's
-    /// checked Float → Int32 conversion costs a compare and branch per value,
-    /// which was a quarter of the horizontal pass. Adding and subtracting
-    /// 2^23 rounds a value in 0…2^23 to the nearest integer (ties to even);
-    /// stepping down where that went up gives the floor.
-    @inline(__always)
-    private func roundToLevel(_ value: Float) -> Float {
-        let clamped = min(max(value + 0.5, 0), 255)
-        let nearest = (clamped + 8_388_608) - 8_388_608
-        return nearest > clamped ? nearest - 1 : nearest
     }
 }

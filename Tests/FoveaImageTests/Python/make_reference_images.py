@@ -138,6 +138,8 @@ for name, data in [
     add(name, data, Image.open(io.BytesIO(data)).convert("RGB"))
 data = jpeg(photo, quality=92)
 add("jpeg_exact_resize", data, Image.open(io.BytesIO(data)).convert("RGB"), resize=("exact", 224, 224), crop=None)
+# An odd number of output columns: the horizontal kernel filters two at a time.
+add("jpeg_odd_output_size", data, Image.open(io.BytesIO(data)).convert("RGB"), resize=("exact", 115, 97), crop=None)
 
 
 def ycck_jpeg(image):
