@@ -62,6 +62,16 @@ def main() -> int:
         print(f"answers: {counts}; {len(ok) / report.duration_s:.1f}/s; p50 "
               f"{percentile(latencies_ms(ok), 50):.1f} ms, p99 {percentile(latencies_ms(ok), 99):.1f} ms", flush=True)
         print(report.stale_connection_summary(), flush=True)
+        print(f"host over the run: {sampler.host_share() or 'not sampled'}", flush=True)
+        if report.failed:
+            print(report.failure_timeline(), flush=True)
+            # At 70 % of capacity the queue overflows only if serving stalls
+            # for about its capacity's worth of requests; whether the host took
+            # the cores meanwhile tells a stall of the machine from one of ours.
+            sent = [o.sent_at for o in report.failed]
+            around = sampler.host_share(min(sent) - 10, max(sent) + 5)
+            print(f"host from 10 s before the first failure to 5 s after the last: {around or 'not sampled'}",
+                  flush=True)
         verdict.check("zero non-2xx answers and connection failures", not report.failed and ok,
                       ", ".join(f"{k}: {v}" for k, v in counts.items()))
         # Per-batch buffers and the allocator reach their level within the first ~20 s.

@@ -41,6 +41,19 @@ final class PlanWorkspaceTests: XCTestCase {
                       "image 0 of the batch-3 plan vs the batch-1 plan")
     }
 
+    /// A model instance keeps a plan for its share of the cores and one for
+    /// all of them (a batch that runs alone); both live in the one workspace.
+    func testPlansForOneBatchSizeAtTwoThreadCountsAreDistinctAndComputeTheSame() throws {
+        let engine = try Engine(model: try Model.load(path: try PythonTools.exportedModel("conv3x3_cases")), threads: 1)
+        let narrow = try engine.plan(batchSize: 2)
+        let wide = try engine.plan(batchSize: 2, threads: 2)
+        XCTAssertFalse(narrow === wide, "a plan is compiled for one thread count")
+        XCTAssertTrue(try engine.plan(batchSize: 2, threads: 1) === narrow, "the engine's own count is the default")
+        XCTAssertEqual(engine.compiledBatchSizes, [2])
+        let image = input(batch: 2)
+        assertMatches(try wide.run(inputs: [image])[0], try narrow.run(inputs: [image])[0], "2 threads vs 1")
+    }
+
     func testConcurrentRunsOfDifferentPlansGiveTheirSequentialResults() throws {
         let engine = try engine()
         let batches = [1, 2, 3]

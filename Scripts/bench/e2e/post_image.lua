@@ -59,16 +59,25 @@ function done(summary, latency, requests)
    for status, count in pairs(counts) do
       table.insert(parts, string.format('"%d":%d', status, count))
    end
+   -- The whole latency histogram (distinct microsecond values and their
+   -- counts), so percentiles can be taken over several runs pooled: a p99
+   -- of one 10-s run of a slow model is its third-worst request.
+   local histogram = {}
+   for i = 1, #latency do
+      local value, count = latency(i)
+      table.insert(histogram, string.format("[%d,%d]", value, count))
+   end
    local errors = summary.errors
    io.write(string.format(
       'FOVEA_WRK {"requests":%d,"duration_s":%.3f,"requests_per_s":%.3f,'
       .. '"p50_ms":%.3f,"p95_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,"mean_ms":%.3f,'
       .. '"non2xx":%d,"statuses":{%s},"socket_errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d},'
-      .. '"decode_ms_mean":%s,"batch_size_mean":%s}\n',
+      .. '"decode_ms_mean":%s,"batch_size_mean":%s,"latency_us":[%s]}\n',
       summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
       latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3,
       latency.max / 1e3, latency.mean / 1e3,
       non2xx, table.concat(parts, ","), errors.connect, errors.read, errors.write, errors.timeout,
       decodes > 0 and string.format("%.3f", decode / decodes) or "null",
-      batches > 0 and string.format("%.3f", batch / batches) or "null"))
+      batches > 0 and string.format("%.3f", batch / batches) or "null",
+      table.concat(histogram, ",")))
 end

@@ -50,7 +50,7 @@ from fovea_bench.configuration import BenchConfiguration, with_settings  # noqa:
 from fovea_bench.engine import engine_throughput  # noqa: E402
 from fovea_bench.markdown_section import replace_between_markers  # noqa: E402
 from fovea_bench.services import FoveaServer, ManagedProcess, PythonPeer  # noqa: E402
-from fovea_bench.wrk import WrkResult, run_wrk  # noqa: E402
+from fovea_bench.wrk import WrkResult, pooled_percentile_ms, run_wrk  # noqa: E402
 
 # The issue's targets at concurrency 16: (model, image) -> (× peer, × engine-only or None).
 TARGETS = {
@@ -82,7 +82,8 @@ class Row:
     The shared host's speed drifts by tens of percent within minutes, so
     Fovea's and the peer's points of one round run back to back, the engine
     is measured after each round, and ratios are taken within a round; the
-    table shows the median round.
+    table shows the median round's throughput and the latency percentiles
+    of all rounds' requests pooled.
     """
     model: str
     image: str
@@ -110,6 +111,12 @@ class Row:
     def peer_core_ms(self) -> float | None:
         point = median_point(self.peer_rounds)
         return point.core_ms if point else None
+
+    def fovea_latency_ms(self, p: float) -> float | None:
+        return pooled_percentile_ms([point.result for point in self.fovea_rounds], p)
+
+    def peer_latency_ms(self, p: float) -> float | None:
+        return pooled_percentile_ms([point.result for point in self.peer_rounds], p)
 
     @property
     def engine_images_per_s(self) -> float | None:
@@ -198,8 +205,9 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
         f"Commit {context['commit']}, {context['date']}; {context['cpu']} ({cores} cores), "
         f"inference threads {threads}; load average {context['load_before']:.2f} before, "
         f"{context['load_after']:.2f} after; {context['seconds']:g} s per point after {context['warmup']:g} s warm-up; "
-        f"{context['rounds']} alternating rounds (Fovea, peer and engine-only back to back in each): the median "
-        "round is shown, ratios are the median of the rounds' own ratios.",
+        f"{context['rounds']} alternating rounds (Fovea, peer and engine-only back to back in each): images/s are "
+        "the median round's, ratios the median of the rounds' own ratios, latency percentiles those of all rounds' "
+        "requests pooled.",
         "",
         "| Model | Image | Conc. | Fovea img/s | p50 / p95 / p99 ms | Peer img/s | Peer p99 ms | vs peer "
         "| Batch | Engine-only img/s | vs engine | Budget img/s | of budget | core-ms/img Fovea / peer | non-2xx |",
@@ -211,8 +219,9 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
         failures = f"{fovea.failures}" + (f" / {peer.failures}" if peer else "")
         lines.append(
             f"| {row.model} | {row.image} | {row.concurrency} | {fovea.ok_per_s:.1f} "
-            f"| {fovea.p50_ms:.1f} / {fovea.p95_ms:.1f} / {fovea.p99_ms:.1f} "
-            f"| {number(peer.ok_per_s if peer else None)} | {number(peer.p99_ms if peer else None)} "
+            f"| {number(row.fovea_latency_ms(50))} / {number(row.fovea_latency_ms(95))} "
+            f"/ {number(row.fovea_latency_ms(99))} "
+            f"| {number(peer.ok_per_s if peer else None)} | {number(row.peer_latency_ms(99))} "
             f"| {ratio_of_rounds(row.peer_ratios())} "
             f"| {number(fovea.batch_size_mean, 2)} | {number(row.engine_images_per_s)} (b={row.engine_batch}) "
             f"| {ratio_of_rounds(row.engine_ratios())} | {number(budget)} | {ratio(fovea.ok_per_s, budget)} "
@@ -243,7 +252,8 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
                 met = statistics.median(ratios) >= target
                 return f"{spread(ratios)} (≥ {target}×) {'met' if met else 'NOT met'}"
 
-            p99 = "–" if row.peer is None else ("yes" if row.fovea.p99_ms < row.peer.p99_ms else "NO")
+            peer_p99 = row.peer_latency_ms(99)
+            p99 = "–" if peer_p99 is None else ("yes" if row.fovea_latency_ms(99) < peer_p99 else "NO")
             lines.append(f"| {row.model} | {row.image} | {verdict(row.peer_ratios(), peer_target)} "
                          f"| {verdict(row.engine_ratios(), engine_target)} | {p99} |")
     if batching:
@@ -253,8 +263,9 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
         for entry in batching:
             eight, one = entry["batch8"], entry["batch1"]
             lines.append(f"| {entry['model']} | {entry['image']} | {eight.ok_per_s:.1f} | {one.ok_per_s:.1f} "
-                         f"| {spread(entry['gains'])} | {eight.p50_ms:.1f} / {one.p50_ms:.1f} "
-                         f"| {eight.p99_ms:.1f} / {one.p99_ms:.1f} | {number(eight.batch_size_mean, 2)} |")
+                         f"| {spread(entry['gains'])} | {number(entry['p50_ms'][8])} / {number(entry['p50_ms'][1])} "
+                         f"| {number(entry['p99_ms'][8])} / {number(entry['p99_ms'][1])} "
+                         f"| {number(eight.batch_size_mean, 2)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -335,8 +346,10 @@ def run(args: argparse.Namespace) -> int:
             median = {size: median_point(found).result for size, found in points.items()}
             gains = [eight.result.ok_per_s / one.result.ok_per_s
                      for eight, one in zip(points[8], points[1]) if one.result.ok_per_s]
+            pooled = {p: {size: pooled_percentile_ms([point.result for point in found], p)
+                          for size, found in points.items()} for p in (50, 99)}
             batching.append({"model": model, "image": image.name, "batch8": median[8], "batch1": median[1],
-                             "gains": gains})
+                             "gains": gains, "p50_ms": pooled[50], "p99_ms": pooled[99]})
 
     context = {
         "command": "Scripts/bench/e2e/run.py " + shlex.join(args.argv),

@@ -78,6 +78,19 @@ class LoadReport:
         return (f"{len(idle)} requests resent on a fresh connection after their kept-alive one was closed "
                 f"while idle (idle {idle[0]:.1f}–{idle[-1]:.1f} s)")
 
+    def failure_timeline(self, bucket_s: float = 5.0) -> str:
+        """When the non-2xx answers came, as seconds into the run, so a failure can be
+        matched against the host's own record (a stall shows as one burst, a slow leak
+        as a spread)."""
+        buckets: dict[int, int] = {}
+        for outcome in self.failed:
+            index = int((outcome.sent_at - self.started_at) // bucket_s)
+            buckets[index] = buckets.get(index, 0) + 1
+        if not buckets:
+            return "no failures"
+        return "failures sent at " + ", ".join(
+            f"{index * bucket_s:g}–{(index + 1) * bucket_s:g} s: {count}" for index, count in sorted(buckets.items()))
+
     def status_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for outcome in self.outcomes:

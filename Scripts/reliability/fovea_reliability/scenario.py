@@ -93,6 +93,26 @@ class Sample:
     at: float
     rss: int
     fds: int
+    # Cumulative CPU seconds, to tell the server's own slowdowns from the host's.
+    server_cpu: float = 0.0
+    harness_cpu: float = 0.0  # this process: the load generator
+    host_busy: float = 0.0
+    host_steal: float = 0.0
+    host_total: float = 0.0
+
+
+@dataclass
+class HostShare:
+    """Where the machine's CPU went between two samples, as fractions of all its cores."""
+
+    server: float
+    harness: float
+    others: float  # every other process on the machine
+    steal: float  # taken by the hypervisor for other guests
+
+    def __str__(self) -> str:
+        return (f"server {self.server:.0%}, load generator {self.harness:.0%}, other processes "
+                f"{self.others:.0%}, stolen by the hypervisor {self.steal:.0%} of the cores")
 
 
 @dataclass
@@ -114,7 +134,10 @@ class ResourceSampler:
 
     def sample(self) -> Sample | None:
         try:
-            sample = Sample(time.monotonic(), proc_stats.rss_bytes(self.pid), proc_stats.open_fds(self.pid))
+            busy, steal, total = proc_stats.host_cpu_seconds()
+            harness = os.times()
+            sample = Sample(time.monotonic(), proc_stats.rss_bytes(self.pid), proc_stats.open_fds(self.pid),
+                            proc_stats.cpu_seconds(self.pid), harness.user + harness.system, busy, steal, total)
         except (OSError, RuntimeError):
             return None
         self.samples.append(sample)
@@ -130,6 +153,27 @@ class ResourceSampler:
 
     def peak_rss(self, since: float = 0.0) -> int:
         return max((s.rss for s in self.samples if s.at >= since), default=0)
+
+    def host_share(self, since: float = 0.0, until: float = float("inf")) -> HostShare | None:
+        """How the machine's cores were shared over the samples taken between `since` and `until`.
+
+        A server that slows down while other processes or other guests take
+        the cores is not the same finding as one that slows down on an idle
+        machine; scenarios print this next to any failure.
+        """
+        window = [s for s in self.samples if since <= s.at <= until]
+        if len(window) < 2:
+            return None
+        first, last = window[0], window[-1]
+        total = last.host_total - first.host_total
+        if total <= 0:
+            return None
+        server = last.server_cpu - first.server_cpu
+        harness = last.harness_cpu - first.harness_cpu
+        busy = last.host_busy - first.host_busy
+        return HostShare(server=server / total, harness=harness / total,
+                         others=max(0.0, busy - server - harness) / total,
+                         steal=(last.host_steal - first.host_steal) / total)
 
 
 def mib(value: float) -> str:

@@ -1,22 +1,30 @@
 import Foundation
 
 /// Runs one model on the CPU: builds and caches an `ExecutionPlan` per batch
-/// size, which share the reordered weights and one workspace for their
-/// activations, so an engine runs one plan at a time.
+/// size and thread count, which share the reordered weights and one workspace
+/// for their activations, so an engine runs one plan at a time.
 ///
 /// Thread-safe: the plan cache is guarded by `lock`; runs of the engine's
 /// plans are serialized by their shared workspace. An engine is one model
 /// instance; parallel inference takes several engines.
 public final class Engine: @unchecked Sendable {
     public let model: Model
-    /// OpenMP threads used by each plan execution.
+    /// OpenMP threads of a plan unless `plan(batchSize:threads:)` asks for
+    /// another count.
     public let threads: Int
     public let convolutionAlgorithm: ConvolutionAlgorithm
     private let context: OneDNNContext
     private let weights: WeightStore
     private let workspace = PlanWorkspace()
     private let lock = NSLock()
-    private var plans: [Int: ExecutionPlan] = [:]
+    private var plans: [PlanKey: ExecutionPlan] = [:]
+
+    /// oneDNN splits a primitive's work for the thread count it was created
+    /// with, so a plan is compiled for one count and runs with exactly that.
+    private struct PlanKey: Hashable {
+        let batchSize: Int
+        let threads: Int
+    }
 
     /// `threads` defaults to every core available to the process.
     public convenience init(model: Model, threads: Int? = nil, convolutionAlgorithm: ConvolutionAlgorithm = .automatic) throws {
@@ -44,12 +52,15 @@ public final class Engine: @unchecked Sendable {
                context: context, weights: weights)
     }
 
-    /// The plan for `batchSize`, compiled on first use.
-    public func plan(batchSize: Int) throws -> ExecutionPlan {
+    /// The plan for `batchSize` on `threads` threads (default: the engine's
+    /// `threads`), compiled on first use.
+    public func plan(batchSize: Int, threads: Int? = nil) throws -> ExecutionPlan {
         guard batchSize >= 1 else { throw EngineError.invalidBatchSize(batchSize) }
+        let threads = max(1, threads ?? self.threads)
+        let key = PlanKey(batchSize: batchSize, threads: threads)
         lock.lock()
         defer { lock.unlock() }
-        if let plan = plans[batchSize] { return plan }
+        if let plan = plans[key] { return plan }
         // oneDNN sizes its work partitioning from the OpenMP thread count when
         // primitives are created, so the count must already be set here.
         OpenMPThreads.setForCurrentThread(threads)
@@ -59,7 +70,7 @@ public final class Engine: @unchecked Sendable {
                                                    algorithm: convolutionAlgorithm)
         try workspace.adopt(compiled)
         let plan = ExecutionPlan(batchSize: batchSize, program: program, compiled: compiled, workspace: workspace)
-        plans[batchSize] = plan
+        plans[key] = plan
         dropMappedWeightPages()
         return plan
     }
@@ -88,6 +99,6 @@ public final class Engine: @unchecked Sendable {
     public var compiledBatchSizes: [Int] {
         lock.lock()
         defer { lock.unlock() }
-        return plans.keys.sorted()
+        return Set(plans.keys.map(\.batchSize)).sorted()
     }
 }

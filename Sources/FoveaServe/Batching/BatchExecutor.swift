@@ -9,5 +9,9 @@ public protocol BatchExecutor: AnyObject, Sendable {
 
     /// Runs the network on `batchSize` contiguous inputs and returns one row
     /// of output scores per input, in order.
-    func run(input: UnsafePointer<Float>, batchSize: Int) throws -> [[Float]]
+    ///
+    /// `cores` says whether the batch has the model's cores to itself (the
+    /// scheduler then holds the other instances back until it ends) or
+    /// shares them with batches on the other instances.
+    func run(input: UnsafePointer<Float>, batchSize: Int, cores: CoreShare) throws -> [[Float]]
 }

@@ -15,6 +15,11 @@ import Foundation
 /// of arrivals cannot hold it back. While every instance is busy the open
 /// batch keeps growing, which is what turns load into throughput.
 ///
+/// With several instances, a batch that starts while no other batch runs and
+/// no other request is admitted runs on all of the model's cores, on the
+/// first instance, and the others wait for it (see `CoreShare`); batches that
+/// start with company run side by side, each on its instance's share.
+///
 /// The price of decoding in place: a batch that closes still waits for the
 /// requests that reserved a slot and are decoding, so one large upload can
 /// delay the small ones that share its batch by its decode time (reported as
@@ -37,19 +42,31 @@ public final class BatchScheduler: @unchecked Sendable {
     /// Requests reserved and not yet handed to an instance.
     private var admitted = 0
     private var runningBatches = 0
+    /// A batch runs on every core; no other may start until it ends.
+    private var runningAlone = false
+    private let instanceCount: Int
     private var isStopped = false
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
     private final class Worker: Sendable {
         let executor: any BatchExecutor
+        let index: Int
         /// Inference blocks its thread for milliseconds; it must never run on
         /// the cooperative pool that serves HTTP.
         let queue: DispatchQueue
 
         init(executor: any BatchExecutor, index: Int) {
             self.executor = executor
+            self.index = index
             self.queue = DispatchQueue(label: "fovea.batching.instance-\(index)", qos: .userInitiated)
         }
+    }
+
+    /// A batch handed to an idle instance, and the cores it may use.
+    private struct Work {
+        let worker: Worker
+        let batch: PendingBatch
+        let cores: CoreShare
     }
 
     public init(settings: BatchingSettings, executors: [any BatchExecutor], observer: (any BatchObserver)? = nil,
@@ -63,6 +80,7 @@ public final class BatchScheduler: @unchecked Sendable {
         self.observer = observer
         self.bufferPool = bufferPool
         self.idle = executors.enumerated().map { Worker(executor: $1, index: $0) }
+        self.instanceCount = executors.count
     }
 
     /// Requests admitted and not yet running: the `fovea_queue_depth` gauge.
@@ -150,18 +168,31 @@ public final class BatchScheduler: @unchecked Sendable {
         if open === batch { open = nil }
     }
 
-    /// Pairs idle instances with batches that may start now.
-    private func takeRunnableBatches() -> [(Worker, PendingBatch)] {
-        var work: [(Worker, PendingBatch)] = []
-        while !idle.isEmpty {
+    /// Pairs idle instances with batches that may start now, and says which
+    /// cores each may use.
+    private func takeRunnableBatches() -> [Work] {
+        var work: [Work] = []
+        while !idle.isEmpty, !runningAlone {
             if let head = closed.first {
                 guard head.isSettled else { break }
                 closed.removeFirst()
                 let ready = head.readyCount
                 guard ready > 0 else { continue }
                 admitted -= ready
+                // Alone only if nothing else is running or admitted; a request
+                // that arrives meanwhile waits at most this one batch, as it
+                // would with a single instance. Only the first instance runs
+                // on all cores: every instance that did would keep an OpenMP
+                // team of that size, and once libgomp manages more threads
+                // than there are cores its idle threads sleep after a hundred
+                // spins, so each primitive would start by waking one
+                // (dog-breeds at batch 1: median 11.4 ms instead of 2.4–2.8).
+                let first = instanceCount > 1 && runningBatches == 0 && admitted == 0
+                    ? idle.firstIndex { $0.index == 0 } : nil
+                runningAlone = first != nil
                 runningBatches += 1
-                work.append((idle.removeLast(), head))
+                let worker = first.map { idle.remove(at: $0) } ?? idle.removeLast()
+                work.append(Work(worker: worker, batch: head, cores: first != nil ? .all : .instanceShare))
             } else if let batch = open, batch.readyCount > 0,
                       batch.isSettled || batch.delayElapsed || settings.maxQueueDelay == .zero {
                 close(batch)
@@ -193,13 +224,14 @@ public final class BatchScheduler: @unchecked Sendable {
 
     // MARK: - Outside the lock
 
-    private func start(_ work: [(Worker, PendingBatch)]) {
-        for (worker, batch) in work {
-            worker.queue.async { [self] in
-                run(batch, on: worker)
+    private func start(_ work: [Work]) {
+        for item in work {
+            item.worker.queue.async { [self] in
+                run(item.batch, on: item.worker, cores: item.cores)
                 let next = lock.withLock {
+                    if item.cores == .all { runningAlone = false }
                     runningBatches -= 1
-                    idle.append(worker)
+                    idle.append(item.worker)
                     let next = takeRunnableBatches()
                     resumeDrainWaitersIfIdle()
                     return next
@@ -211,7 +243,7 @@ public final class BatchScheduler: @unchecked Sendable {
 
     /// Runs a settled batch. No other thread touches a batch once it has been
     /// taken to run, so its slots are read here without the lock.
-    private func run(_ batch: PendingBatch, on worker: Worker) {
+    private func run(_ batch: PendingBatch, on worker: Worker, cores: CoreShare) {
         let startedAt = clock.now
         var live: [(continuation: CheckedContinuation<BatchItemResult, any Error>, readyAt: ContinuousClock.Instant)] = []
         for (index, slot) in batch.slots.enumerated() {
@@ -229,7 +261,7 @@ public final class BatchScheduler: @unchecked Sendable {
 
         let rows: [[Float]]
         do {
-            rows = try worker.executor.run(input: batch.buffer.pointer, batchSize: live.count)
+            rows = try worker.executor.run(input: batch.buffer.pointer, batchSize: live.count, cores: cores)
             guard rows.count == live.count else {
                 throw SchedulingError.inferenceFailed(
                     "the model returned \(rows.count) outputs for a batch of \(live.count)")

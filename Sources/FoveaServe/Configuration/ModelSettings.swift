@@ -23,10 +23,12 @@ public struct ModelSettings: Sendable, Equatable, Decodable {
     /// it is read from the graph (a final Softmax means probabilities).
     public var output: ScoreNormalization?
     public var batching = BatchingSettings()
-    /// Independent copies of the model that run batches in parallel. Each
-    /// holds its own compiled plans; on a small machine one instance using
-    /// every core is usually fastest.
-    public var instances = 1
+    /// Independent copies of the model that run batches in parallel, each on
+    /// its share of the cores; a batch that runs alone still gets every core
+    /// (`CoreShare`). Each holds its own compiled plans and activations. Two
+    /// by default: under load on 2 cores, 1.0–1.2× the images per second of
+    /// one instance (BENCHMARKS.md, "Core sharing").
+    public var instances = 2
 
     public init(name: String, path: String, labels: String? = nil, preprocess: PreprocessSpec = .imageNet) {
         self.name = name

@@ -6,30 +6,39 @@ import FoveaEngine
 final class EngineBatchExecutor: BatchExecutor {
     let engine: Engine
     let inputElementCount: Int
+    /// Threads of a batch that has the model's cores to itself; the engine's
+    /// own `threads` are the instance's share.
+    let allCoreThreads: Int
     private let thread: InferenceThread
 
-    /// Compiles and runs the plan of every batch size up to `maxBatchSize`
-    /// once, so that no request pays for compilation or first-touch page
-    /// faults.
-    init(engine: Engine, inputElementCount: Int, maxBatchSize: Int, name: String) throws {
+    /// Compiles and runs the plan of every batch size up to `maxBatchSize`,
+    /// for both core shares, once, so that no request pays for compilation or
+    /// first-touch page faults.
+    init(engine: Engine, allCoreThreads: Int, inputElementCount: Int, maxBatchSize: Int, name: String) throws {
         self.engine = engine
+        self.allCoreThreads = max(allCoreThreads, engine.threads)
         self.inputElementCount = inputElementCount
         thread = InferenceThread(name: name)
         let zeros = [Float](repeating: 0, count: inputElementCount * maxBatchSize)
+        let threadCounts = Set([engine.threads, self.allCoreThreads])
         try thread.perform {
             try zeros.withUnsafeBufferPointer { buffer in
                 for batchSize in 1...maxBatchSize {
-                    let plan = try engine.plan(batchSize: batchSize)
-                    _ = try plan.run(input: UnsafeBufferPointer(rebasing: buffer[0..<(batchSize * inputElementCount)]))
+                    for threads in threadCounts {
+                        let plan = try engine.plan(batchSize: batchSize, threads: threads)
+                        _ = try plan.run(input: UnsafeBufferPointer(rebasing: buffer[0..<(batchSize * inputElementCount)]))
+                    }
                 }
             }
         }
     }
 
-    func run(input: UnsafePointer<Float>, batchSize: Int) throws -> [[Float]] {
+    func run(input: UnsafePointer<Float>, batchSize: Int, cores: CoreShare) throws -> [[Float]] {
         let engine = engine, count = batchSize * inputElementCount
+        let threads = cores == .all ? allCoreThreads : engine.threads
         let outputs = try thread.perform {
-            try engine.plan(batchSize: batchSize).run(input: UnsafeBufferPointer(start: input, count: count))
+            try engine.plan(batchSize: batchSize, threads: threads)
+                .run(input: UnsafeBufferPointer(start: input, count: count))
         }
         let scores = outputs[0].floats
         let perImage = scores.count / batchSize

@@ -52,7 +52,10 @@ public struct ModelLoader: Sendable {
             let first = try Engine(model: model, threads: threadsPerInstance)
             for instance in 0..<instances {
                 let engine = instance == 0 ? first : first.instance()
-                executors.append(try EngineBatchExecutor(engine: engine, inputElementCount: elementCount,
+                // Only the first instance runs batches alone (`BatchScheduler`).
+                executors.append(try EngineBatchExecutor(engine: engine,
+                                                         allCoreThreads: instance == 0 ? cores : threadsPerInstance,
+                                                         inputElementCount: elementCount,
                                                          maxBatchSize: settings.batching.maxBatchSize,
                                                          name: "fovea-infer-\(instance)"))
             }
@@ -67,6 +70,7 @@ public struct ModelLoader: Sendable {
         logger.info("Model loaded", metadata: [
             "model": "\(settings.name)", "path": "\(settings.path)", "classes": "\(classes)",
             "instances": "\(instances)", "threads_per_instance": "\(threadsPerInstance)",
+            "threads_alone": "\(max(cores, threadsPerInstance))",
             "batch_sizes": "1...\(settings.batching.maxBatchSize)", "output": "\(normalization.rawValue)",
             "load_ms": "\((clock.now - start).roundedMilliseconds)",
         ])

@@ -231,15 +231,48 @@ final class BatchSchedulerTests: XCTestCase {
         }
     }
 
-    func testSeveralInstancesRunBatchesConcurrently() async throws {
+    func testBatchesAdmittedTogetherRunConcurrentlyEachOnItsInstancesShare() async throws {
         let executors = [EchoExecutor(gated: true), EchoExecutor(gated: true)]
         let scheduler = BatchScheduler(settings: settings(batch: 1, delayMs: 0), executors: executors)
-        let tasks = (0..<2).map { value in Task { try await submit(scheduler, value: Float(value)) } }
+        let decodingMayFinish = Gate()
+        let tasks = (0..<2).map { value in
+            Task { try await submit(scheduler, value: Float(value), decodingUntil: decodingMayFinish) }
+        }
+        while scheduler.queueDepth < 2 { try await Task.sleep(for: .milliseconds(2)) }
+        await decodingMayFinish.open()
         // Both instances must be busy at the same time for this to proceed.
         await executors[0].waitUntilStarted()
         await executors[1].waitUntilStarted()
         executors.forEach { $0.release() }
         for task in tasks { _ = try await task.value }
+        XCTAssertEqual(executors.flatMap(\.observedCoreShares), [.instanceShare, .instanceShare])
+    }
+
+    func testALoneBatchRunsOnAllCoresOfTheFirstInstanceAndHoldsTheOthersBack() async throws {
+        let executors = [EchoExecutor(gated: true), EchoExecutor(gated: true)]
+        let scheduler = BatchScheduler(settings: settings(batch: 1, delayMs: 0), executors: executors)
+        let lone = Task { try await submit(scheduler, value: 1) }
+        await executors[0].waitUntilStarted()
+        XCTAssertEqual(executors[0].observedCoreShares, [.all], "nothing else was admitted or running")
+
+        let later = Task { try await submit(scheduler, value: 2) }
+        while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(2)) }
+        try await Task.sleep(for: .milliseconds(30))
+        XCTAssertEqual(executors[1].observedBatchSizes, [], "the second instance waits while a batch has every core")
+
+        executors[0].release(batches: 2)
+        let (first, second) = (try await lone.value, try await later.value)
+        XCTAssertEqual(first.scores, [1])
+        XCTAssertEqual(second.scores, [2])
+        XCTAssertEqual(executors[0].observedCoreShares, [.all, .all], "alone again once the first batch ended")
+        XCTAssertEqual(executors[1].observedBatchSizes, [])
+    }
+
+    func testASingleInstanceAlwaysRunsOnItsShare() async throws {
+        let executor = EchoExecutor()
+        let scheduler = BatchScheduler(settings: settings(batch: 1, delayMs: 0), executors: [executor])
+        _ = try await submit(scheduler, value: 1)
+        XCTAssertEqual(executor.observedCoreShares, [.instanceShare], "its share is already every core")
     }
 }
 

@@ -9,6 +9,7 @@ final class EchoExecutor: BatchExecutor, @unchecked Sendable {
     let inputElementCount: Int
     private let lock = NSLock()
     private var batchSizes: [Int] = []  // guarded by `lock`
+    private var coreShares: [CoreShare] = []  // guarded by `lock`
     private let gate: DispatchSemaphore?
     private let failure: (any Error)?
     private let started = DispatchSemaphore(value: 0)
@@ -20,6 +21,7 @@ final class EchoExecutor: BatchExecutor, @unchecked Sendable {
     }
 
     var observedBatchSizes: [Int] { lock.withLock { batchSizes } }
+    var observedCoreShares: [CoreShare] { lock.withLock { coreShares } }
 
     /// Waits, without blocking the cooperative pool, until a batch has started.
     func waitUntilStarted() async {
@@ -35,8 +37,11 @@ final class EchoExecutor: BatchExecutor, @unchecked Sendable {
         for _ in 0..<batches { gate?.signal() }
     }
 
-    func run(input: UnsafePointer<Float>, batchSize: Int) throws -> [[Float]] {
-        lock.withLock { batchSizes.append(batchSize) }
+    func run(input: UnsafePointer<Float>, batchSize: Int, cores: CoreShare) throws -> [[Float]] {
+        lock.withLock {
+            batchSizes.append(batchSize)
+            coreShares.append(cores)
+        }
         started.signal()
         gate?.wait()
         if let failure { throw failure }

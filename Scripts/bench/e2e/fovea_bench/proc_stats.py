@@ -27,6 +27,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
+def host_cpu_seconds() -> tuple[float, float, float]:
+    """Busy, stolen and total CPU seconds of the whole machine since boot, all cores.
+
+    "Busy" excludes idle and iowait; "stolen" is time the hypervisor gave
+    to other guests while this one wanted to run.
+    """
+    with open("/proc/stat") as stat:
+        ticks = [int(v) for v in stat.readline().split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = ticks
+    busy = user + nice + system + irq + softirq
+    return busy / _TICKS, steal / _TICKS, sum(ticks) / _TICKS
+
+
 def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
