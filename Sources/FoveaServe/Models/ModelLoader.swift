@@ -70,7 +70,7 @@ public struct ModelLoader: Sendable {
         logger.info("Model loaded", metadata: [
             "model": "\(settings.name)", "path": "\(settings.path)", "classes": "\(classes)",
             "instances": "\(instances)", "threads_per_instance": "\(threadsPerInstance)",
-            "threads_alone": "\(max(cores, threadsPerInstance))",
+            "threads_alone": "\(cores)",
             "batch_sizes": "1...\(settings.batching.maxBatchSize)", "output": "\(normalization.rawValue)",
             "load_ms": "\((clock.now - start).roundedMilliseconds)",
         ])
