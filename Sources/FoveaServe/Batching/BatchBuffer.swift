@@ -27,7 +27,11 @@ final class BatchBuffer: @unchecked Sendable {
         base = memory.base.bindMemory(to: Float.self, capacity: capacity * slotElementCount)
     }
 
-    var pointer: UnsafePointer<Float> { UnsafePointer(base) }
+    /// The input of the rows from `row` on, for a run that covers part of the batch.
+    func rows(from row: Int) -> UnsafePointer<Float> {
+        precondition(row >= 0 && row < capacity, "row \(row) outside batch of \(capacity)")
+        return UnsafePointer(base + row * slotElementCount)
+    }
 
     func slot(_ index: Int) -> UnsafeMutableBufferPointer<Float> {
         precondition(index >= 0 && index < capacity, "slot \(index) outside batch of \(capacity)")

@@ -11,7 +11,8 @@ public protocol BatchExecutor: AnyObject, Sendable {
     /// of output scores per input, in order.
     ///
     /// `cores` says whether the batch has the model's cores to itself (the
-    /// scheduler then holds the other instances back until it ends) or
-    /// shares them with batches on the other instances.
+    /// scheduler then holds the other instances back until it ends; it does
+    /// so only for a batch of one) or shares them with batches on the other
+    /// instances.
     func run(input: UnsafePointer<Float>, batchSize: Int, cores: CoreShare) throws -> [[Float]]
 }

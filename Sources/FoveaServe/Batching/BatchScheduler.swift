@@ -15,10 +15,17 @@ import Foundation
 /// of arrivals cannot hold it back. While every instance is busy the open
 /// batch keeps growing, which is what turns load into throughput.
 ///
-/// With several instances, a batch that starts while no other batch runs and
-/// no other request is admitted runs on all of the model's cores, on the
-/// first instance, and the others wait for it (see `CoreShare`); batches that
-/// start with company run side by side, each on its instance's share.
+/// With several instances, each batch runs on its instance's share of the
+/// cores (see `CoreShare`), and a batch that nothing else is waiting behind is
+/// split into consecutive runs, one per instance, so that every core works on
+/// it without an OpenMP barrier across cores. Only a lone request, with no
+/// other batch running, runs on all of the model's cores, on the first
+/// instance, while the others wait. Running a whole batch on every core
+/// instead was a bet that nothing else arrives meanwhile; a burst that
+/// arrived over a few tens of milliseconds lost it, its second half waiting
+/// for the first (resnet50 at concurrency 16: 8 of the first 32 requests at
+/// twice the usual latency), and decoding during such a batch stalled its
+/// barrier.
 ///
 /// The price of decoding in place: a batch that closes still waits for the
 /// requests that reserved a slot and are decoding, so one large upload can
@@ -41,8 +48,9 @@ public final class BatchScheduler: @unchecked Sendable {
     private var idle: [Worker]
     /// Requests reserved and not yet handed to an instance.
     private var admitted = 0
+    /// Runs in progress: whole batches or parts of split ones.
     private var runningBatches = 0
-    /// A batch runs on every core; no other may start until it ends.
+    /// A lone request runs on every core; nothing else may start until it ends.
     private var runningAlone = false
     private let instanceCount: Int
     private var isStopped = false
@@ -62,10 +70,12 @@ public final class BatchScheduler: @unchecked Sendable {
         }
     }
 
-    /// A batch handed to an idle instance, and the cores it may use.
+    /// A run handed to an idle instance: the batch's slots it covers, and the
+    /// cores it may use.
     private struct Work {
         let worker: Worker
         let batch: PendingBatch
+        let slots: Range<Int>
         let cores: CoreShare
     }
 
@@ -168,31 +178,40 @@ public final class BatchScheduler: @unchecked Sendable {
         if open === batch { open = nil }
     }
 
-    /// Pairs idle instances with batches that may start now, and says which
+    /// Pairs idle instances with runs that may start now, and says which
     /// cores each may use.
     private func takeRunnableBatches() -> [Work] {
         var work: [Work] = []
         while !idle.isEmpty, !runningAlone {
             if let head = closed.first {
                 guard head.isSettled else { break }
-                closed.removeFirst()
                 let ready = head.readyCount
-                guard ready > 0 else { continue }
-                admitted -= ready
-                // Alone only if nothing else is running or admitted; a request
-                // that arrives meanwhile waits at most this one batch, as it
-                // would with a single instance. Only the first instance runs
-                // on all cores: every instance that did would keep an OpenMP
-                // team of that size, and once libgomp manages more threads
-                // than there are cores its idle threads sleep after a hundred
-                // spins, so each primitive would start by waking one
+                guard ready > 0 else {
+                    closed.removeFirst()
+                    continue
+                }
+                let nothingBehind = instanceCount > 1 && admitted == ready
+                if head.runSize == nil {
+                    // Split only what nothing else is waiting behind: under
+                    // load, whole batches keep every instance busy anyway.
+                    head.runSize = nothingBehind ? (ready + instanceCount - 1) / instanceCount : ready
+                }
+                // A lone request cannot be split; it gets every core. Only
+                // the first instance does: every instance that did would keep
+                // an OpenMP team of that size, and once libgomp manages more
+                // threads than there are cores its idle threads sleep after a
+                // hundred spins, so each primitive would start by waking one
                 // (dog-breeds at batch 1: median 11.4 ms instead of 2.4–2.8).
-                let first = instanceCount > 1 && runningBatches == 0 && admitted == 0
-                    ? idle.firstIndex { $0.index == 0 } : nil
+                let alone = nothingBehind && ready == 1 && runningBatches == 0
+                let first = alone ? idle.firstIndex { $0.index == 0 } : nil
+                let run = head.take(readyLimit: head.runSize ?? ready)
+                if head.isExhausted { closed.removeFirst() }
+                admitted -= run.ready
                 runningAlone = first != nil
                 runningBatches += 1
                 let worker = first.map { idle.remove(at: $0) } ?? idle.removeLast()
-                work.append(Work(worker: worker, batch: head, cores: first != nil ? .all : .instanceShare))
+                work.append(Work(worker: worker, batch: head, slots: run.slots,
+                                 cores: first != nil ? .all : .instanceShare))
             } else if let batch = open, batch.readyCount > 0,
                       batch.isSettled || batch.delayElapsed || settings.maxQueueDelay == .zero {
                 close(batch)
@@ -227,7 +246,7 @@ public final class BatchScheduler: @unchecked Sendable {
     private func start(_ work: [Work]) {
         for item in work {
             item.worker.queue.async { [self] in
-                run(item.batch, on: item.worker, cores: item.cores)
+                run(item.batch, slots: item.slots, on: item.worker, cores: item.cores)
                 let next = lock.withLock {
                     if item.cores == .all { runningAlone = false }
                     runningBatches -= 1
@@ -241,12 +260,15 @@ public final class BatchScheduler: @unchecked Sendable {
         }
     }
 
-    /// Runs a settled batch. No other thread touches a batch once it has been
-    /// taken to run, so its slots are read here without the lock.
-    private func run(_ batch: PendingBatch, on worker: Worker, cores: CoreShare) {
+    /// Runs the ready requests among `slots` of a settled batch, moved to the
+    /// front of that range. No other thread touches these slots once they have
+    /// been taken, so they are read here without the lock; runs of one batch
+    /// cover disjoint ranges.
+    private func run(_ batch: PendingBatch, slots: Range<Int>, on worker: Worker, cores: CoreShare) {
         let startedAt = clock.now
         var live: [(continuation: CheckedContinuation<BatchItemResult, any Error>, readyAt: ContinuousClock.Instant)] = []
-        for (index, slot) in batch.slots.enumerated() {
+        for index in slots {
+            let slot = batch.slots[index]
             guard case .ready(let continuation) = slot.state else { continue }
             if slot.deadline < startedAt {
                 let timeout = settings.timeout.components
@@ -254,14 +276,15 @@ public final class BatchScheduler: @unchecked Sendable {
                     timeoutMilliseconds: Int(timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)))
                 continue
             }
-            batch.buffer.move(slot: index, to: live.count)
+            batch.buffer.move(slot: index, to: slots.lowerBound + live.count)
             live.append((continuation, slot.readyAt ?? startedAt))
         }
         guard !live.isEmpty else { return }
 
         let rows: [[Float]]
         do {
-            rows = try worker.executor.run(input: batch.buffer.pointer, batchSize: live.count, cores: cores)
+            rows = try worker.executor.run(input: batch.buffer.rows(from: slots.lowerBound), batchSize: live.count,
+                                          cores: cores)
             guard rows.count == live.count else {
                 throw SchedulingError.inferenceFailed(
                     "the model returned \(rows.count) outputs for a batch of \(live.count)")

@@ -11,23 +11,23 @@ final class EngineBatchExecutor: BatchExecutor {
     let allCoreThreads: Int
     private let thread: InferenceThread
 
-    /// Compiles and runs the plan of every batch size up to `maxBatchSize`,
-    /// for both core shares, once, so that no request pays for compilation or
-    /// first-touch page faults.
+    /// Compiles and runs the plan of every batch size up to `maxBatchSize` on
+    /// the instance's share, and of batch size 1 on every core (the scheduler
+    /// gives every core only to a lone request), once, so that no request pays
+    /// for compilation or first-touch page faults.
     init(engine: Engine, allCoreThreads: Int, inputElementCount: Int, maxBatchSize: Int, name: String) throws {
         self.engine = engine
         self.allCoreThreads = max(allCoreThreads, engine.threads)
         self.inputElementCount = inputElementCount
         thread = InferenceThread(name: name)
         let zeros = [Float](repeating: 0, count: inputElementCount * maxBatchSize)
-        let threadCounts = Set([engine.threads, self.allCoreThreads])
+        let plans = (1...maxBatchSize).map { (batchSize: $0, threads: engine.threads) }
+            + (self.allCoreThreads > engine.threads ? [(batchSize: 1, threads: self.allCoreThreads)] : [])
         try thread.perform {
             try zeros.withUnsafeBufferPointer { buffer in
-                for batchSize in 1...maxBatchSize {
-                    for threads in threadCounts {
-                        let plan = try engine.plan(batchSize: batchSize, threads: threads)
-                        _ = try plan.run(input: UnsafeBufferPointer(rebasing: buffer[0..<(batchSize * inputElementCount)]))
-                    }
+                for (batchSize, threads) in plans {
+                    let plan = try engine.plan(batchSize: batchSize, threads: threads)
+                    _ = try plan.run(input: UnsafeBufferPointer(rebasing: buffer[0..<(batchSize * inputElementCount)]))
                 }
             }
         }

@@ -52,7 +52,7 @@ public struct ModelLoader: Sendable {
             let first = try Engine(model: model, threads: threadsPerInstance)
             for instance in 0..<instances {
                 let engine = instance == 0 ? first : first.instance()
-                // Only the first instance runs batches alone (`BatchScheduler`).
+                // Only the first instance runs lone requests on every core (`BatchScheduler`).
                 executors.append(try EngineBatchExecutor(engine: engine,
                                                          allCoreThreads: instance == 0 ? cores : threadsPerInstance,
                                                          inputElementCount: elementCount,

@@ -248,7 +248,69 @@ final class BatchSchedulerTests: XCTestCase {
         XCTAssertEqual(executors.flatMap(\.observedCoreShares), [.instanceShare, .instanceShare])
     }
 
-    func testALoneBatchRunsOnAllCoresOfTheFirstInstanceAndHoldsTheOthersBack() async throws {
+    func testABatchWithNothingBehindItIsSplitAcrossTheInstances() async throws {
+        struct Undecodable: Error {}
+        let executors = [EchoExecutor(gated: true), EchoExecutor(gated: true)]
+        let scheduler = BatchScheduler(settings: settings(batch: 8, delayMs: 10_000), executors: executors)
+        let decodingMayFinish = Gate()
+        let tasks = (1...6).map { value in
+            Task {
+                try await scheduler.submit { slot in
+                    await decodingMayFinish.wait()
+                    if value == 2 { throw Undecodable() }
+                    for i in slot.indices { slot[i] = Float(value) }
+                }
+            }
+        }
+        while scheduler.queueDepth < 6 { try await Task.sleep(for: .milliseconds(2)) }
+        await decodingMayFinish.open()
+        // Both halves must run at the same time for this to proceed.
+        await executors[0].waitUntilStarted()
+        await executors[1].waitUntilStarted()
+        executors.forEach { $0.release() }
+        var sizes: [Int] = []
+        for (offset, task) in tasks.enumerated() {
+            let value = Float(offset + 1)
+            guard value != 2 else {
+                do {
+                    _ = try await task.value
+                    XCTFail("the request whose decoding failed gets its error")
+                } catch is Undecodable {}
+                continue
+            }
+            let result = try await task.value
+            XCTAssertEqual(result.scores, [value], "each request gets the row of its own input, in either half")
+            sizes.append(result.batchSize)
+        }
+        XCTAssertEqual(executors.flatMap(\.observedBatchSizes).sorted(), [2, 3], "five ready requests, two instances")
+        XCTAssertEqual(sizes.sorted(), [2, 2, 3, 3, 3])
+        XCTAssertEqual(executors.flatMap(\.observedCoreShares), [.instanceShare, .instanceShare])
+    }
+
+    func testABatchWithRequestsWaitingBehindItRunsWholeOnOneInstance() async throws {
+        let executors = [EchoExecutor(), EchoExecutor()]
+        let scheduler = BatchScheduler(settings: settings(batch: 4, delayMs: 10_000), executors: executors)
+        let firstMayFinish = Gate()
+        let secondMayFinish = Gate()
+        let full = (1...4).map { value in
+            Task { try await submit(scheduler, value: Float(value), decodingUntil: firstMayFinish) }
+        }
+        while scheduler.queueDepth < 4 { try await Task.sleep(for: .milliseconds(2)) }
+        let behind = Task { try await submit(scheduler, value: 5, decodingUntil: secondMayFinish) }
+        while scheduler.queueDepth < 5 { try await Task.sleep(for: .milliseconds(2)) }
+        await firstMayFinish.open()
+        for task in full {
+            let result = try await task.value
+            XCTAssertEqual(result.batchSize, 4)
+        }
+        await secondMayFinish.open()
+        let behindResult = try await behind.value
+        XCTAssertEqual(behindResult.scores, [5])
+        XCTAssertEqual(executors.flatMap(\.observedBatchSizes).sorted(), [1, 4],
+                       "the full batch kept one instance busy and left the other for the request behind it")
+    }
+
+    func testALoneRequestRunsOnAllCoresOfTheFirstInstanceAndHoldsTheOthersBack() async throws {
         let executors = [EchoExecutor(gated: true), EchoExecutor(gated: true)]
         let scheduler = BatchScheduler(settings: settings(batch: 1, delayMs: 0), executors: executors)
         let lone = Task { try await submit(scheduler, value: 1) }
