@@ -191,11 +191,10 @@ public final class BatchScheduler: @unchecked Sendable {
                     continue
                 }
                 let nothingBehind = instanceCount > 1 && admitted == ready
-                if head.runSize == nil {
-                    // Split only what nothing else is waiting behind: under
-                    // load, whole batches keep every instance busy anyway.
-                    head.runSize = nothingBehind ? (ready + instanceCount - 1) / instanceCount : ready
-                }
+                // Split only what nothing else is waiting behind: under load,
+                // whole batches keep every instance busy anyway.
+                let runSize = head.runSize ?? (nothingBehind ? (ready + instanceCount - 1) / instanceCount : ready)
+                head.runSize = runSize
                 // A lone request cannot be split; it gets every core. Only
                 // the first instance does: every instance that did would keep
                 // an OpenMP team of that size, and once libgomp manages more
@@ -204,7 +203,7 @@ public final class BatchScheduler: @unchecked Sendable {
                 // (dog-breeds at batch 1: median 11.4 ms instead of 2.4–2.8).
                 let alone = nothingBehind && ready == 1 && runningBatches == 0
                 let first = alone ? idle.firstIndex { $0.index == 0 } : nil
-                let run = head.take(readyLimit: head.runSize ?? ready)
+                let run = head.take(readyLimit: runSize)
                 if head.isExhausted { closed.removeFirst() }
                 admitted -= run.ready
                 runningAlone = first != nil
