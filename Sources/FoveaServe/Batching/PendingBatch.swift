@@ -4,7 +4,8 @@
 /// slots.
 ///
 /// Not thread-safe by itself: every access happens under the scheduler's
-/// lock, or on the one instance that runs the batch after it was taken.
+/// lock, or on an instance that runs a range of its slots after taking it;
+/// ranges taken by different instances never overlap.
 final class PendingBatch: @unchecked Sendable {
     enum SlotState {
         /// Reserved; the request is still decoding into it.
