@@ -49,7 +49,8 @@ from fovea_bench import paths  # noqa: E402
 from fovea_bench.configuration import BenchConfiguration, with_settings  # noqa: E402
 from fovea_bench.engine import engine_throughput  # noqa: E402
 from fovea_bench.markdown_section import replace_between_markers  # noqa: E402
-from fovea_bench.services import FoveaServer, ManagedProcess, PythonPeer, http_request  # noqa: E402
+from fovea_bench.server_timing import sequential_stages  # noqa: E402
+from fovea_bench.services import FoveaServer, ManagedProcess, PythonPeer  # noqa: E402
 from fovea_bench.wrk import WrkResult, pooled_percentile_ms, run_wrk  # noqa: E402
 
 # The issue's targets at concurrency 16: (model, image) -> (× peer, × engine-only or None).
@@ -181,20 +182,9 @@ def single_thread_decode_ms(configuration: BenchConfiguration, entry: dict, imag
     """
     config = configuration.serve_config([with_settings(entry, {"threads_per_image": 1})],
                                         server_overrides=overrides)
-    decode: dict[str, float] = {}
     with FoveaServer(config, workdir) as fovea:
-        for image in images:
-            body = image.read_bytes()
-            times = []
-            for _ in range(requests):
-                status, headers, _ = http_request(fovea.port, "POST", "/classify", body,
-                                                  {"Content-Type": "image/jpeg"}, timeout=60)
-                timing = dict(part.split(";dur=") for part in headers.get("server-timing", "").split(", ")
-                              if ";dur=" in part)
-                if status == 200 and "decode" in timing:
-                    times.append(float(timing["decode"]))
-            if times:
-                decode[image.name] = statistics.median(times)
+        decode = {image.name: statistics.median(sequential_stages(fovea.port, image.read_bytes(), requests)["decode"])
+                  for image in images}
     return decode
 
 

@@ -14,12 +14,13 @@ waiting for company, or worker threads woken from sleep.
 from __future__ import annotations
 
 import argparse
-import http.client
-import re
 import statistics
 import sys
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fovea_bench.server_timing import sequential_stages  # noqa: E402
 
 
 def main() -> int:
@@ -30,20 +31,11 @@ def main() -> int:
     parser.add_argument("--pause", type=float, default=0.0, help="seconds between requests")
     args = parser.parse_args()
 
-    body = args.image.read_bytes()
-    connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
-    stages: dict[str, list[float]] = {}
-    for _ in range(args.count):
-        connection.request("POST", "/classify", body, {"Content-Type": "image/jpeg"})
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            print(f"HTTP {response.status}", file=sys.stderr)
-            return 1
-        for name, duration in re.findall(r"(\w+);dur=([\d.]+)", response.getheader("Server-Timing") or ""):
-            stages.setdefault(name, []).append(float(duration))
-        if args.pause:
-            time.sleep(args.pause)
+    try:
+        stages = sequential_stages(args.port, args.image.read_bytes(), args.count, args.pause)
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
     for name, values in stages.items():
         ordered = sorted(values)
         print(f"{name:10s} median {statistics.median(ordered):7.2f}  min {ordered[0]:7.2f}  "
