@@ -3,9 +3,10 @@
 
 Starts `fovea serve` with build A, then build B, for ROUNDS alternations
 (so both see the same minutes of a shared host), each time with the same
-model entry of --config (B's with --b-settings merged in), warms up for 3 s
-and drives `POST /classify` with wrk at --concurrency for SECONDS; prints
-each point, then the median images/s, p50 and p99 of each side and B/A.
+model entry of --config (B's with --b-settings merged in), warms up for 3 s,
+waits until the server is idle again (as run.py does) and drives
+`POST /classify` with wrk at --concurrency for SECONDS; prints each point,
+then the median images/s, p50 and p99 of each side and B/A.
 
     Scripts/bench/e2e/compare_serving.py FOVEA_A FOVEA_B ROUNDS SECONDS
         [--model dog-breeds] [--image samoyed-640.jpg] [--concurrency 16]
@@ -68,6 +69,7 @@ def main() -> int:
             try:
                 url = f"{server.url}/classify"
                 run_wrk(url, image, args.concurrency, 3)
+                server.settle()
                 result = run_wrk(url, image, args.concurrency, args.seconds)
                 rss = proc_stats.rss_bytes(server.pid) / (1 << 20)
             finally:

@@ -6,26 +6,37 @@ import Foundation
 ///
 /// A request reserves a slot in the batch being formed *before* it decodes,
 /// so its image is preprocessed straight into the tensor the network reads.
-/// A batch starts when it is full, or when an instance is idle and none of its
-/// requests is still decoding: the requests it could wait for are then ones
-/// that have not even arrived, and waiting for those only adds latency (5 ms
-/// per request at concurrency 1 with the default delay). While requests of
-/// the batch are decoding, the ready ones wait for them; `maxQueueDelay` after
-/// the first became ready the batch closes to newcomers, so a steady stream
-/// of arrivals cannot hold it back. While every instance is busy the open
-/// batch keeps growing, which is what turns load into throughput.
+/// A batch starts when it is full, or when an instance is idle, none of its
+/// requests is still decoding and no other batch is running: the requests it
+/// could wait for are then ones that have not even arrived, and waiting for
+/// those only adds latency (5 ms per request at concurrency 1 with the default
+/// delay). While requests of the batch are decoding, the ready ones wait for
+/// them; `maxQueueDelay` after the first became ready the batch closes to
+/// newcomers, so a steady stream of arrivals cannot hold it back. While every
+/// instance is busy the open batch keeps growing, which is what turns load
+/// into throughput.
+///
+/// While another batch runs, a ready batch also waits out `maxQueueDelay` for
+/// requests that have not arrived yet: under load, the clients of the batch
+/// that just finished send their next requests within a few milliseconds of
+/// each other. Closing at once broke such a returning group into a batch
+/// without its last upload and a straggler that then waited for the next free
+/// instance (resnet50 at concurrency 16: more than half of the requests in
+/// batches of 2–4, median queue wait 178 ms; with the wait 97 % in batches of
+/// 8, median queue wait 6 ms).
 ///
 /// With several instances, each batch runs on its instance's share of the
 /// cores (see `CoreShare`), and a batch that nothing else is waiting behind is
-/// split into consecutive runs, one per instance, so that every core works on
-/// it without an OpenMP barrier across cores. Only a lone request, with no
-/// other batch running, runs on all of the model's cores, on the first
-/// instance, while the others wait. Running a whole batch on every core
-/// instead was a bet that nothing else arrives meanwhile; a burst that
-/// arrived over a few tens of milliseconds lost it, its second half waiting
-/// for the first (resnet50 at concurrency 16: 8 of the first 32 requests at
-/// twice the usual latency), and decoding during such a batch stalled its
-/// barrier.
+/// split into consecutive runs, one per idle instance, so that every idle core
+/// works on it without an OpenMP barrier across cores; with one instance idle
+/// it runs whole there, as half of it would otherwise wait for a busy one.
+/// Only a lone request, with no other batch running, runs on all of the
+/// model's cores, on the first instance, while the others wait. Running a
+/// whole batch on every core instead was a bet that nothing else arrives
+/// meanwhile; a burst that arrived over a few tens of milliseconds lost it,
+/// its second half waiting for the first (resnet50 at concurrency 16: 8 of the
+/// first 32 requests at twice the usual latency), and decoding during such a
+/// batch stalled its barrier.
 ///
 /// The price of decoding in place: a batch that closes still waits for the
 /// requests that reserved a slot and are decoding, so one large upload can
@@ -134,15 +145,17 @@ public final class BatchScheduler: @unchecked Sendable {
 
     /// Refuses new requests and returns once every admitted one is answered.
     ///
-    /// Nothing needs flushing: an open batch starts as soon as its last
-    /// request is ready, and no new request can join it any more.
+    /// Nothing needs flushing: once stopped, an open batch starts as soon as
+    /// its last request is ready, as no new request can join it any more.
     public func drain() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            lock.withLock {
+            let work = lock.withLock {
                 isStopped = true
                 drainWaiters.append(continuation)
                 resumeDrainWaitersIfIdle()
+                return takeRunnableBatches()
             }
+            start(work)
         }
     }
 
@@ -191,9 +204,10 @@ public final class BatchScheduler: @unchecked Sendable {
                     continue
                 }
                 let nothingBehind = instanceCount > 1 && admitted == ready
-                // Split only what nothing else is waiting behind: under load,
-                // whole batches keep every instance busy anyway.
-                let runSize = head.runSize ?? (nothingBehind ? (ready + instanceCount - 1) / instanceCount : ready)
+                // Split only what nothing else is waiting behind, and only
+                // across idle instances: under load, whole batches keep every
+                // instance busy anyway.
+                let runSize = head.runSize ?? (nothingBehind ? (ready + idle.count - 1) / idle.count : ready)
                 head.runSize = runSize
                 // A lone request cannot be split; it gets every core. Only
                 // the first instance does: every instance that did would keep
@@ -212,7 +226,8 @@ public final class BatchScheduler: @unchecked Sendable {
                 work.append(Work(worker: worker, batch: head, slots: run.slots,
                                  cores: first != nil ? .all : .instanceShare))
             } else if let batch = open, batch.readyCount > 0,
-                      batch.isSettled || batch.delayElapsed || settings.maxQueueDelay == .zero {
+                      (batch.isSettled && (runningBatches == 0 || isStopped)) || batch.delayElapsed
+                      || settings.maxQueueDelay == .zero {
                 close(batch)
             } else {
                 break

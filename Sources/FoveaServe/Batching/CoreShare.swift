@@ -6,7 +6,7 @@
 /// load (BENCHMARKS.md, "Core sharing"); but a lone request would get one
 /// core and take twice as long. So a lone request with no other batch running
 /// gets every core; everything else runs on its instance's share, a batch
-/// with nothing behind it split across the instances (`BatchScheduler`).
+/// with nothing behind it split across the idle instances (`BatchScheduler`).
 public enum CoreShare: Sendable, Equatable {
     /// This instance's share: the model's cores divided among its instances.
     case instanceShare

@@ -310,6 +310,41 @@ final class BatchSchedulerTests: XCTestCase {
                        "the full batch kept one instance busy and left the other for the request behind it")
     }
 
+    func testWhileAnotherBatchRunsAReadyBatchWaitsOutTheDelayForLateArrivals() async throws {
+        let executors = [EchoExecutor(gated: true), EchoExecutor(gated: true)]
+        let scheduler = BatchScheduler(settings: settings(batch: 3, delayMs: 300), executors: executors)
+        let decodingMayFinish = Gate()
+        let busy = (1...6).map { value in
+            Task { try await submit(scheduler, value: Float(value), decodingUntil: decodingMayFinish) }
+        }
+        while scheduler.queueDepth < 6 { try await Task.sleep(for: .milliseconds(2)) }
+        await decodingMayFinish.open()
+        await executors[0].waitUntilStarted()
+        await executors[1].waitUntilStarted()
+        // The second instance is free again, the first stays busy. Spare
+        // releases let a scheduler that got this wrong fail instead of hang.
+        executors[1].release(batches: 4)
+        try await Task.sleep(for: .milliseconds(50))
+
+        let early = Task { try await submit(scheduler, value: 10) }
+        while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(2)) }
+        try await Task.sleep(for: .milliseconds(50))
+        XCTAssertEqual(executors[1].observedBatchSizes, [3],
+                       "with another batch running, more requests are likely on their way: the ready one waits")
+        let late = Task { try await submit(scheduler, value: 11) }
+        let (earlyResult, lateResult) = (try await early.value, try await late.value)
+        XCTAssertEqual(earlyResult.scores, [10])
+        XCTAssertEqual(lateResult.scores, [11])
+        XCTAssertEqual(earlyResult.batchSize, 2, "the late request joined it")
+        XCTAssertGreaterThanOrEqual(earlyResult.queueWait, .milliseconds(250), "it closed when the delay ran out")
+        XCTAssertEqual(executors[1].observedBatchSizes, [3, 2],
+                       "with one instance idle, a batch with nothing behind it runs whole there")
+
+        executors[0].release(batches: 4)
+        for task in busy { _ = try await task.value }
+        XCTAssertEqual(executors[0].observedBatchSizes, [3])
+    }
+
     func testALoneRequestRunsOnAllCoresOfTheFirstInstanceAndHoldsTheOthersBack() async throws {
         let executors = [EchoExecutor(gated: true), EchoExecutor(gated: true)]
         let scheduler = BatchScheduler(settings: settings(batch: 1, delayMs: 0), executors: executors)
