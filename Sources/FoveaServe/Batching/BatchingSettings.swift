@@ -6,9 +6,10 @@
 public struct BatchingSettings: Sendable, Equatable, Decodable {
     public var maxBatchSize = 8
     /// Longest ready requests wait, while an instance is idle, before their
-    /// batch closes to newcomers. With no other batch running they never wait
-    /// for requests that have not arrived; with one running they do, as its
-    /// clients are about to send their next ones (see `BatchScheduler`).
+    /// batch closes to newcomers. Unless a larger batch is running they never
+    /// wait for requests that have not arrived; while one runs they do, as the
+    /// clients of the batch before it are about to send their next ones (see
+    /// `BatchScheduler`).
     public var maxQueueDelay: Duration = .milliseconds(5)
     /// Requests admitted but not yet running (decoding or queued). Beyond it
     /// new requests get 503 at once instead of growing latency without bound.

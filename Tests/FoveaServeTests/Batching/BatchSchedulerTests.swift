@@ -330,7 +330,7 @@ final class BatchSchedulerTests: XCTestCase {
         while scheduler.queueDepth < 1 { try await Task.sleep(for: .milliseconds(2)) }
         try await Task.sleep(for: .milliseconds(50))
         XCTAssertEqual(executors[1].observedBatchSizes, [3],
-                       "with another batch running, more requests are likely on their way: the ready one waits")
+                       "with a larger batch running, more requests are likely on their way: the ready one waits")
         let late = Task { try await submit(scheduler, value: 11) }
         let (earlyResult, lateResult) = (try await early.value, try await late.value)
         XCTAssertEqual(earlyResult.scores, [10])
@@ -343,6 +343,40 @@ final class BatchSchedulerTests: XCTestCase {
         executors[0].release(batches: 4)
         for task in busy { _ = try await task.value }
         XCTAssertEqual(executors[0].observedBatchSizes, [3])
+    }
+
+    func testAReadyBatchAsLargeAsTheRunningOneStartsAtOnce() async throws {
+        let executors = [EchoExecutor(gated: true), EchoExecutor(gated: true)]
+        let scheduler = BatchScheduler(settings: settings(batch: 4, delayMs: 500), executors: executors)
+        // A full batch of 4 on one instance, then one of 2 on the other.
+        let decodingMayFinish = Gate()
+        let busy = (1...6).map { value in
+            Task { try await submit(scheduler, value: Float(value), decodingUntil: decodingMayFinish) }
+        }
+        while scheduler.queueDepth < 6 { try await Task.sleep(for: .milliseconds(2)) }
+        await decodingMayFinish.open()
+        await executors[1].waitUntilStarted()
+        await executors[0].waitUntilStarted()
+        XCTAssertEqual(executors.map(\.observedBatchSizes), [[2], [4]])
+        executors[1].release(batches: 4)  // the batch of 2 keeps running
+        try await Task.sleep(for: .milliseconds(50))
+
+        let groupMayFinish = Gate()
+        let group = (10...11).map { value in
+            Task { try await submit(scheduler, value: Float(value), decodingUntil: groupMayFinish) }
+        }
+        while scheduler.queueDepth < 2 { try await Task.sleep(for: .milliseconds(2)) }
+        await groupMayFinish.open()
+        for (offset, task) in group.enumerated() {
+            let result = try await task.value
+            XCTAssertEqual(result.scores, [Float(10 + offset)])
+            XCTAssertEqual(result.batchSize, 2)
+            XCTAssertLessThan(result.queueWait, .milliseconds(250),
+                              "a group as large as the running batch is complete: no waiting out the delay")
+        }
+        executors[0].release(batches: 4)
+        for task in busy { _ = try await task.value }
+        XCTAssertEqual(executors[1].observedBatchSizes, [4, 2])
     }
 
     func testALoneRequestRunsOnAllCoresOfTheFirstInstanceAndHoldsTheOthersBack() async throws {
