@@ -17,6 +17,22 @@ private func submit(_ scheduler: BatchScheduler, value: Float, decodingUntil gat
     }
 }
 
+/// Submits six requests that finish decoding together and returns once each
+/// of the two gated instances has started a batch of them. Tests release
+/// more batches than they expect, so a scheduler that runs extra batches
+/// fails their assertions instead of hanging.
+private func occupyBothInstances(_ scheduler: BatchScheduler,
+                                 _ executors: [EchoExecutor]) async throws -> [Task<BatchItemResult, any Error>] {
+    let decodingMayFinish = Gate()
+    let busy = (1...6).map { value in
+        Task { try await submit(scheduler, value: Float(value), decodingUntil: decodingMayFinish) }
+    }
+    while scheduler.queueDepth < 6 { try await Task.sleep(for: .milliseconds(2)) }
+    await decodingMayFinish.open()
+    for executor in executors { await executor.waitUntilStarted() }
+    return busy
+}
+
 final class BatchSchedulerTests: XCTestCase {
     private func settings(batch: Int = 4, delayMs: Int = 20, capacity: Int = 16,
                           timeoutMs: Int = 5000) -> BatchingSettings {
@@ -313,17 +329,9 @@ final class BatchSchedulerTests: XCTestCase {
     func testWhileAnotherBatchRunsAReadyBatchWaitsOutTheDelayForLateArrivals() async throws {
         let executors = [EchoExecutor(gated: true), EchoExecutor(gated: true)]
         let scheduler = BatchScheduler(settings: settings(batch: 3, delayMs: 300), executors: executors)
-        let decodingMayFinish = Gate()
-        let busy = (1...6).map { value in
-            Task { try await submit(scheduler, value: Float(value), decodingUntil: decodingMayFinish) }
-        }
-        while scheduler.queueDepth < 6 { try await Task.sleep(for: .milliseconds(2)) }
-        await decodingMayFinish.open()
-        await executors[0].waitUntilStarted()
-        await executors[1].waitUntilStarted()
-        // The second instance is free again, the first stays busy. Spare
-        // releases let a scheduler that got this wrong fail instead of hang.
-        executors[1].release(batches: 4)
+        let busy = try await occupyBothInstances(scheduler, executors)
+        XCTAssertEqual(executors.map(\.observedBatchSizes), [[3], [3]])
+        executors[1].release(batches: 4)  // the first instance keeps running its batch
         try await Task.sleep(for: .milliseconds(50))
 
         let early = Task { try await submit(scheduler, value: 10) }
@@ -348,16 +356,8 @@ final class BatchSchedulerTests: XCTestCase {
     func testAReadyBatchAsLargeAsTheRunningOneStartsAtOnce() async throws {
         let executors = [EchoExecutor(gated: true), EchoExecutor(gated: true)]
         let scheduler = BatchScheduler(settings: settings(batch: 4, delayMs: 500), executors: executors)
-        // A full batch of 4 on one instance, then one of 2 on the other.
-        let decodingMayFinish = Gate()
-        let busy = (1...6).map { value in
-            Task { try await submit(scheduler, value: Float(value), decodingUntil: decodingMayFinish) }
-        }
-        while scheduler.queueDepth < 6 { try await Task.sleep(for: .milliseconds(2)) }
-        await decodingMayFinish.open()
-        await executors[1].waitUntilStarted()
-        await executors[0].waitUntilStarted()
-        XCTAssertEqual(executors.map(\.observedBatchSizes), [[2], [4]])
+        let busy = try await occupyBothInstances(scheduler, executors)
+        XCTAssertEqual(executors.map(\.observedBatchSizes), [[2], [4]], "a full batch of 4, then the other 2")
         executors[1].release(batches: 4)  // the batch of 2 keeps running
         try await Task.sleep(for: .milliseconds(50))
 
