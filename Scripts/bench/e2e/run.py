@@ -183,9 +183,8 @@ def single_thread_decode_ms(configuration: BenchConfiguration, entry: dict, imag
     config = configuration.serve_config([with_settings(entry, {"threads_per_image": 1})],
                                         server_overrides=overrides)
     with FoveaServer(config, workdir) as fovea:
-        decode = {image.name: statistics.median(sequential_stages(fovea.port, image.read_bytes(), requests)["decode"])
-                  for image in images}
-    return decode
+        return {image.name: statistics.median(sequential_stages(fovea.port, image.read_bytes(), requests)["decode"])
+                for image in images}
 
 
 def in_rounds(contenders: list, round_index: int) -> list:

@@ -230,16 +230,24 @@ public final class BatchScheduler: @unchecked Sendable {
                 let worker = first.map { idle.remove(at: $0) } ?? idle.removeLast()
                 work.append(Work(worker: worker, batch: head, slots: run.slots, ready: run.ready,
                                  cores: first != nil ? .all : .instanceShare))
-            } else if let batch = open, batch.readyCount > 0,
-                      (batch.isSettled && (batch.readyCount >= (runningRuns.max() ?? 0) || isStopped))
-                      || batch.delayElapsed
-                      || settings.maxQueueDelay == .zero {
+            } else if let batch = open, mayClose(batch) {
                 close(batch)
             } else {
                 break
             }
         }
         return work
+    }
+
+    /// Whether the open batch should stop taking requests so that an idle
+    /// instance can run it (see the type's documentation for why).
+    private func mayClose(_ batch: PendingBatch) -> Bool {
+        let ready = batch.readyCount
+        guard ready > 0 else { return false }
+        if batch.delayElapsed || settings.maxQueueDelay == .zero { return true }
+        guard batch.isSettled else { return false }
+        // Late arrivals are only worth waiting for while a larger group runs.
+        return isStopped || ready >= (runningRuns.max() ?? 0)
     }
 
     private func resumeDrainWaitersIfIdle() {
