@@ -160,6 +160,6 @@ final class ClassifyRouteTests: XCTestCase {
         XCTAssertEqual(model["output_scores"] as? String, "probabilities", "a final Softmax is detected")
         let shape = try XCTUnwrap((model["input"] as? [String: Any])?["shape"] as? [Any])
         XCTAssertEqual(shape.map { $0 as? Int }, [nil, 160, 160, 3], "the batch dimension is open (null)")
-        XCTAssertEqual((model["batching"] as? [String: Any])?["max_batch_size"] as? Int, 8)
+        XCTAssertEqual((model["batching"] as? [String: Any])?["max_batch_size"] as? Int, 4)
     }
 }
