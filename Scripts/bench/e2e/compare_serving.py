@@ -6,7 +6,9 @@ Starts `fovea serve` with build A, then build B, for ROUNDS alternations
 model entry of --config (B's with --b-settings merged in), warms up for 3 s,
 waits until the server is idle again (as run.py does) and drives
 `POST /classify` with wrk at --concurrency for SECONDS; prints each point,
-then the median images/s, p50 and p99 of each side and B/A.
+then the median images/s, p50, p99 and the server's CPU use (all threads,
+100 % = one core) of each side and B/A. Under load, CPU use below 100 % per
+core means the pipeline leaves cores idle.
 
     Scripts/bench/e2e/compare_serving.py FOVEA_A FOVEA_B ROUNDS SECONDS
         [--model dog-breeds] [--image samoyed-640.jpg] [--concurrency 16]
@@ -70,18 +72,21 @@ def main() -> int:
                 url = f"{server.url}/classify"
                 run_wrk(url, image, args.concurrency, 3)
                 server.settle()
+                cpu_before = proc_stats.cpu_seconds(server.pid)
                 result = run_wrk(url, image, args.concurrency, args.seconds)
+                cpu = 100 * (proc_stats.cpu_seconds(server.pid) - cpu_before) / result.duration_s
                 rss = proc_stats.rss_bytes(server.pid) / (1 << 20)
             finally:
                 server.stop()
-            results[label].append((result.ok_per_s, result.p50_ms, result.p99_ms))
+            results[label].append((result.ok_per_s, result.p50_ms, result.p99_ms, cpu))
             print(f"round {round_index} {label}: {result.ok_per_s:.1f} img/s, p50 {result.p50_ms:.1f} ms, "
-                  f"p99 {result.p99_ms:.1f} ms, non-2xx {result.non2xx}, RSS {rss:.0f} MiB", flush=True)
-    a, a50, a99 = (statistics.median(column) for column in zip(*results["A"]))
-    b, b50, b99 = (statistics.median(column) for column in zip(*results["B"]))
+                  f"p99 {result.p99_ms:.1f} ms, non-2xx {result.non2xx}, CPU {cpu:.0f} %, RSS {rss:.0f} MiB",
+                  flush=True)
+    a, a50, a99, a_cpu = (statistics.median(column) for column in zip(*results["A"]))
+    b, b50, b99, b_cpu = (statistics.median(column) for column in zip(*results["B"]))
     print(f"{args.model}, {Path(image).name}, concurrency {args.concurrency}, {args.rounds} alternations: "
-          f"A median {a:.1f} img/s (p50 {a50:.1f}, p99 {a99:.1f} ms) | "
-          f"B median {b:.1f} img/s (p50 {b50:.1f}, p99 {b99:.1f} ms) | B/A {b / a:.3f}")
+          f"A median {a:.1f} img/s (p50 {a50:.1f}, p99 {a99:.1f} ms, CPU {a_cpu:.0f} %) | "
+          f"B median {b:.1f} img/s (p50 {b50:.1f}, p99 {b99:.1f} ms, CPU {b_cpu:.0f} %) | B/A {b / a:.3f}")
     return 0
 
 
