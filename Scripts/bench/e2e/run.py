@@ -296,22 +296,26 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
     if batching:
         sizes = BATCHING_SIZES
         batched = [size for size in sizes if size != 1]
-        lines += ["", "Batching effect at concurrency 16 (`max_batch_size` "
-                  + " vs ".join(map(str, sizes)) + "; gains against 1):", "",
-                  "| Model | Image | img/s " + " / ".join(f"b={size}" for size in sizes)
-                  + " | gain " + " / ".join(f"b={size}" for size in batched)
-                  + " | p50 ms " + " / ".join(f"b={size}" for size in sizes)
-                  + " | p99 ms " + " / ".join(f"b={size}" for size in sizes)
-                  + " | mean batch " + " / ".join(f"b={size}" for size in batched) + " |",
-                  "|---|---|--:|--:|--:|--:|--:|"]
+
+        def per_size(group: list[int] | tuple[int, ...], cell) -> str:
+            return " / ".join(cell(size) for size in group)
+
+        def label(size: int) -> str:
+            return f"b={size}"
+
+        lines += ["", f"Batching effect at concurrency 16 (`max_batch_size` {' vs '.join(map(str, sizes))}; "
+                  "gains against 1):", "",
+                  f"| Model | Image | img/s {per_size(sizes, label)} | gain {per_size(batched, label)} "
+                  f"| p50 ms {per_size(sizes, label)} | p99 ms {per_size(sizes, label)} "
+                  f"| mean batch {per_size(batched, label)} |", "|---|---|--:|--:|--:|--:|--:|"]
         for entry in batching:
-            median = entry["median"]
+            median, gains, p50, p99 = entry["median"], entry["gains"], entry["p50_ms"], entry["p99_ms"]
             lines.append(f"| {entry['model']} | {entry['image']} "
-                         f"| {' / '.join(f'{median[size].ok_per_s:.1f}' for size in sizes)} "
-                         f"| {' / '.join(spread(entry['gains'][size]) for size in batched)} "
-                         f"| {' / '.join(number(entry['p50_ms'][size]) for size in sizes)} "
-                         f"| {' / '.join(number(entry['p99_ms'][size]) for size in sizes)} "
-                         f"| {' / '.join(number(median[size].batch_size_mean, 2) for size in batched)} |")
+                         f"| {per_size(sizes, lambda size: f'{median[size].ok_per_s:.1f}')} "
+                         f"| {per_size(batched, lambda size: spread(gains[size]))} "
+                         f"| {per_size(sizes, lambda size: number(p50[size]))} "
+                         f"| {per_size(sizes, lambda size: number(p99[size]))} "
+                         f"| {per_size(batched, lambda size: number(median[size].batch_size_mean, 2))} |")
     return "\n".join(lines) + "\n"
 
 
