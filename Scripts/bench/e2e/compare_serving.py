@@ -72,9 +72,9 @@ def main() -> int:
                 url = f"{server.url}/classify"
                 run_wrk(url, image, args.concurrency, 3)
                 server.settle()
-                cpu_before = proc_stats.cpu_seconds(server.pid)
+                cpu_before = server.cpu_seconds()
                 result = run_wrk(url, image, args.concurrency, args.seconds)
-                cpu = 100 * (proc_stats.cpu_seconds(server.pid) - cpu_before) / result.duration_s
+                cpu = 100 * (server.cpu_seconds() - cpu_before) / result.duration_s
                 rss = proc_stats.rss_bytes(server.pid) / (1 << 20)
             finally:
                 server.stop()

@@ -295,9 +295,9 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
                          f"| {verdict(row.engine_ratios(), engine_target)} | {p99} |")
     if batching:
         sizes = BATCHING_SIZES
-        batched = [size for size in sizes if size != 1]
+        batched = tuple(size for size in sizes if size != 1)
 
-        def per_size(group: list[int] | tuple[int, ...], cell) -> str:
+        def per_size(group: tuple[int, ...], cell) -> str:
             return " / ".join(cell(size) for size in group)
 
         def label(size: int) -> str:
@@ -396,8 +396,8 @@ def run(args: argparse.Namespace) -> int:
                         rate = warm_up(server, image, [16], args.warmup)
                         points[size].append(measure(server, image, 16, args.seconds, rate))
             median = {size: median_point(found).result for size, found in points.items()}
-            gains = {size: [batched.result.ok_per_s / one.result.ok_per_s
-                            for batched, one in zip(points[size], points[1]) if one.result.ok_per_s]
+            gains = {size: [point.result.ok_per_s / one.result.ok_per_s
+                            for point, one in zip(points[size], points[1]) if one.result.ok_per_s]
                      for size in BATCHING_SIZES if size != 1}
             pooled = {p: {size: pooled_percentile_ms([point.result for point in found], p)
                           for size, found in points.items()} for p in (50, 99)}
