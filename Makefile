@@ -13,11 +13,14 @@ run: system-deps release
 	$(RELEASE_BIN) serve --config $(CONFIG) --port $(PORT)
 
 ## test: the whole test suite (unit, reference and over-the-socket tests;
-## the photos come from Scripts/shared-dir.sh), then every fuzzing harness
-## built and run for 10 s (Scripts/fuzz/smoke.sh)
+## the photos come from Scripts/shared-dir.sh), the release binary checked
+## over HTTP as `make run` serves it (Scripts/release-smoke.py), then every
+## fuzzing harness built and run for 10 s (Scripts/fuzz/smoke.sh)
 test: test-deps python-env
 	@shared="$$(Scripts/shared-dir.sh)"; if [ -n "$$shared" ]; then export FOVEA_SHARED_DIR="$$shared"; fi; \
-	$(SWIFT) test
+	$(SWIFT) test && \
+	$(SWIFT) build -c release --product fovea && \
+	Scripts/release-smoke.py $(RELEASE_BIN) --config $(CONFIG)
 	@Scripts/fuzz/smoke.sh
 
 build: system-deps

@@ -32,12 +32,15 @@ public final class ServedModel: Sendable {
     /// caller's queue; the decoding itself runs on `DecodeExecutor`.
     public func classify(_ image: some ContiguousBytes & Sendable, topK: Int? = nil) async throws -> Classification {
         let clock = ContinuousClock()
+        var decodeWait = Duration.zero
         var decode = Duration.zero
         let threads = ImageThreadBudget.shared.admit(allowing: settings.threadsPerImage)
         defer { ImageThreadBudget.shared.release() }
         let result = try await scheduler.submit { slot in
+            let reserved = clock.now
             try await withTaskExecutorPreference(DecodeExecutor.shared) {
                 let start = clock.now
+                decodeWait = start - reserved
                 _ = try preprocessor.process(image, into: slot, threads: threads)
                 decode = clock.now - start
             }
@@ -46,27 +49,37 @@ public final class ServedModel: Sendable {
         return Classification(
             model: name,
             predictions: topPredictions(scores, k: topK ?? settings.topK, labels: labels),
-            batchSize: result.batchSize, decode: decode, queue: result.queueWait, inference: result.inference)
+            batchSize: result.batchSize, decodeWait: decodeWait, decode: decode, queue: result.queueWait, inference: result.inference)
     }
 
     /// Classifies several images concurrently, so they can share batches;
     /// each outcome stands alone, in input order.
     public func classifyAll(_ images: [some ContiguousBytes & Sendable], topK: Int? = nil) async
         -> [Result<Classification, any Error>] {
-        await withTaskGroup(of: (Int, Result<Classification, any Error>).self) { group in
+        await withTaskGroup(of: IndexedOutcome.self) { group in
             for (index, image) in images.enumerated() {
                 group.addTask {
                     do {
-                        return (index, .success(try await self.classify(image, topK: topK)))
+                        return IndexedOutcome(index: index, outcome: .success(try await self.classify(image, topK: topK)))
                     } catch {
-                        return (index, .failure(error))
+                        return IndexedOutcome(index: index, outcome: .failure(error))
                     }
                 }
             }
             var outcomes = [Result<Classification, any Error>?](repeating: nil, count: images.count)
-            for await (index, outcome) in group { outcomes[index] = outcome }
+            for await item in group { outcomes[item.index] = item.outcome }
             return outcomes.map { $0! }
         }
+    }
+
+    /// A child task's result. A struct, not an `(Int, Result)` tuple: Swift
+    /// 6.3.1's release builds hand such tuple results back from task-group
+    /// children with the wrong index now and then (two multipart images came
+    /// back swapped, or one twice and the server trapped on the missing one),
+    /// while debug builds are right.
+    private struct IndexedOutcome: Sendable {
+        let index: Int
+        let outcome: Result<Classification, any Error>
     }
 
     /// Requests admitted and not yet running.

@@ -27,8 +27,9 @@ public enum ClassificationJSON {
     private static func body(_ result: Classification, total: Duration) -> ClassificationResponse {
         ClassificationResponse(
             model: result.model, predictions: result.predictions, batchSize: result.batchSize,
-            timingMs: .init(decode: result.decode.roundedMilliseconds, queue: result.queue.roundedMilliseconds,
-                            inference: result.inference.roundedMilliseconds, total: total.roundedMilliseconds))
+            timingMs: .init(decodeWait: result.decodeWait.roundedMilliseconds, decode: result.decode.roundedMilliseconds,
+                            queue: result.queue.roundedMilliseconds, inference: result.inference.roundedMilliseconds,
+                            total: total.roundedMilliseconds))
     }
 
     private static func encode(_ value: some Encodable) -> [UInt8] {

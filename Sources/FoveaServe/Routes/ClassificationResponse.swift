@@ -6,10 +6,16 @@ struct ClassificationResponse: Encodable {
     var timingMs: Timing
 
     struct Timing: Encodable {
+        var decodeWait: Double
         var decode: Double
         var queue: Double
         var inference: Double
         var total: Double
+
+        enum CodingKeys: String, CodingKey {
+            case decodeWait = "decode_wait"
+            case decode, queue, inference, total
+        }
     }
 
     enum CodingKeys: String, CodingKey {
