@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Fovea needs, and only those that are missing.
 #
-# Usage: Scripts/ensure-system-packages.sh build|test
+# Usage: Scripts/ensure-system-packages.sh build|test|bench
 #   build  native libraries to compile and run Fovea
 #   test   build + the reference tools the test suite drives (PyTorch for
 #          exporting test models, Prometheus' promtool, curl, openssl)
+#   bench  test + the load generator of the benchmark and reliability
+#          scripts (wrk)
 set -euo pipefail
 
 profile="${1:-build}"
 
 build_packages=(pkg-config libdnnl-dev libjpeg62-turbo-dev libpng-dev libssl-dev curl)
 test_packages=(python3 python3-venv python3-pip python3-torchvision prometheus openssl)
+bench_packages=(wrk)
 
 case "$profile" in
   build) wanted=("${build_packages[@]}") ;;
   test)  wanted=("${build_packages[@]}" "${test_packages[@]}") ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  bench) wanted=("${build_packages[@]}" "${test_packages[@]}" "${bench_packages[@]}") ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

@@ -19,7 +19,7 @@ idle="${IDLE:-5000}"
 fovea_port="${FOVEA_PORT:-18081}"
 hummingbird_port="${HUMMINGBIRD_PORT:-18082}"
 
-command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; }
+"$(dirname "$0")/../ensure-system-packages.sh" bench
 swift build -c release --package-path "$package" --scratch-path "$scratch"
 
 pids=()

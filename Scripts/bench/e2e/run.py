@@ -262,6 +262,21 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
             f"| {number(fovea.batch_size_mean, 2)} | {number(row.engine_images_per_s)} (b={row.engine_batch}) "
             f"| {ratio_of_rounds(row.engine_ratios())} | {number(budget)} | {ratio(fovea.ok_per_s, budget)} "
             f"| {number(row.fovea_core_ms)} / {number(row.peer_core_ms)} | {failures} |")
+    stages = ("decode_wait", "decode", "queue", "inference", "total")
+    lines += ["", "Where Fovea's time goes at concurrency 16 (the median round's `Server-Timing`, p50 / p99 ms per "
+              "stage: waiting for a decoding thread, decoding, waiting for the batch, the forward pass, the whole "
+              "request; wrk's p50 adds the time on the wire):", "",
+              f"| Model | Image | {' | '.join(stages)} | wrk p50 |", "|---|---|" + "--:|" * (len(stages) + 1)]
+    for row in rows:
+        if row.concurrency != 16 or not row.fovea.stages_ms:
+            continue
+        measured = row.fovea.stages_ms
+
+        def stage(name: str) -> str:
+            return f"{measured[name]['p50']:.1f} / {measured[name]['p99']:.1f}" if name in measured else "–"
+
+        lines.append(f"| {row.model} | {row.image} | {' | '.join(stage(name) for name in stages)} "
+                     f"| {row.fovea.p50_ms:.1f} |")
     lines += ["", "Budget per image (decode core-ms: the median `Server-Timing` decode of 30 sequential requests to "
               "a Fovea decoding on one thread (`threads_per_image: 1`); inference "
               f"core-ms: {threads} threads × 1000 / `fovea bench` images/s at the batch formed at concurrency 16):", "",

@@ -2,9 +2,12 @@
 # Creates the benchmark-only Python environment at .build/bench-venv (ignored
 # by git): FastAPI, uvicorn, onnxruntime, Pillow and NumPy for the Python peer,
 # PyYAML for the drivers. Never used by the service itself.
-# Re-running is cheap: pip runs only when the requirements file changed.
+# Also installs the system packages the drivers run (wrk, Python's venv
+# module) when they are missing. Re-running is cheap: pip runs only when the
+# requirements file changed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
+"$root/Scripts/ensure-system-packages.sh" bench
 venv="$root/.build/bench-venv"
 requirements="$root/Scripts/requirements-bench.txt"
 stamp="$venv/.requirements.sha256"

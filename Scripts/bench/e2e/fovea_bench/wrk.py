@@ -30,8 +30,9 @@ class WrkResult:
     non2xx: int
     statuses: dict
     socket_errors: dict
-    decode_ms_mean: float | None
     batch_size_mean: float | None
+    # Fovea's Server-Timing stages over the answers: name -> {"p50": ms, "p99": ms}.
+    stages_ms: dict = field(default_factory=dict)
     # [microseconds, count] for each distinct latency wrk recorded.
     latency_us: list = field(default_factory=list)
 
