@@ -18,6 +18,13 @@ public enum MetricCatalogue {
     public static let requestDuration = Entry(
         name: "fovea_request_duration_seconds", help: "Time from a request's arrival to its response, by route.",
         buckets: requestLatencyBuckets)
+    public static let decodeWait = Entry(
+        name: "fovea_decode_wait_seconds",
+        help: "Time an upload holding a batch slot waited for a decoding thread, by model.",
+        buckets: requestLatencyBuckets)
+    public static let decodeDuration = Entry(
+        name: "fovea_decode_duration_seconds", help: "Time to decode and preprocess one image, by model.",
+        buckets: requestLatencyBuckets)
     public static let queueWait = Entry(
         name: "fovea_queue_wait_seconds", help: "Time a preprocessed image waited for its batch to start, by model.",
         buckets: requestLatencyBuckets)
@@ -53,7 +60,7 @@ public enum MetricCatalogue {
         name: "process_start_time_seconds", help: "Start time of the process since the Unix epoch, in seconds.")
 
     public static let all: [Entry] = [
-        requests, requestDuration, queueWait, inferenceDuration, batchSize, images, queueDepth, queueCapacity,
+        requests, requestDuration, decodeWait, decodeDuration, queueWait, inferenceDuration, batchSize, images, queueDepth, queueCapacity,
         inflightRequests, modelInfo, modelSwaps,
         residentMemory, virtualMemory, cpuSeconds, openFileDescriptors, maxFileDescriptors, startTime,
     ]

@@ -38,6 +38,16 @@ public struct ServiceMetrics: Sendable {
             .increment(by: size)
     }
 
+    /// The decoding stages apart: a growing wait with a steady decode time
+    /// means the cores cannot keep up with the uploads (more replicas), a
+    /// growing decode time means larger photos.
+    public func imageDecoded(model: String, wait: Duration, duration: Duration) {
+        Timer(label: MetricCatalogue.decodeWait.name, dimensions: [("model", model)], factory: factory)
+            .recordInterval(wait)
+        Timer(label: MetricCatalogue.decodeDuration.name, dimensions: [("model", model)], factory: factory)
+            .recordInterval(duration)
+    }
+
     public func queueWaited(model: String, duration: Duration) {
         Timer(label: MetricCatalogue.queueWait.name, dimensions: [("model", model)], factory: factory)
             .recordInterval(duration)

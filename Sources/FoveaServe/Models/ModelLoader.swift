@@ -64,9 +64,9 @@ public struct ModelLoader: Sendable {
                                 reason: "compiling its execution plans failed: \(error)")
         }
         let normalization = settings.output ?? (Self.endsInSoftmax(model.graph) ? .probabilities : .logits)
+        let modelMetrics = metrics.map { ModelMetrics(model: settings.name, metrics: $0) }
         let scheduler = BatchScheduler(
-            settings: settings.batching, executors: executors,
-            observer: metrics.map { ModelMetrics(model: settings.name, metrics: $0) }, bufferPool: bufferPool)
+            settings: settings.batching, executors: executors, observer: modelMetrics, bufferPool: bufferPool)
         logger.info("Model loaded", metadata: [
             "model": "\(settings.name)", "path": "\(settings.path)", "classes": "\(classes)",
             "instances": "\(instances)", "threads_per_instance": "\(threadsPerInstance)",
@@ -80,7 +80,7 @@ public struct ModelLoader: Sendable {
             preprocessor: ImagePreprocessor(spec: settings.preprocess,
                                             dctOversampling: settings.jpegDownscaling.dctOversampling,
                                             threadsPerImage: settings.threadsPerImage, bufferPool: bufferPool),
-            scheduler: scheduler)
+            scheduler: scheduler, metrics: modelMetrics)
     }
 
     /// Loads on a Dispatch thread so that compiling a large model never

@@ -1,7 +1,11 @@
-/// Records a model's batches into the service metrics.
+/// Records a model's decoded images and batches into the service metrics.
 struct ModelMetrics: BatchObserver {
     let model: String
     let metrics: ServiceMetrics
+
+    func imageDecoded(wait: Duration, duration: Duration) {
+        metrics.imageDecoded(model: model, wait: wait, duration: duration)
+    }
 
     func batchCompleted(size: Int, inference: Duration, queueWaits: [Duration]) {
         metrics.batchRan(model: model, size: size, duration: inference)

@@ -14,15 +14,17 @@ public final class ServedModel: Sendable {
     public let normalization: ScoreNormalization
     let preprocessor: ImagePreprocessor
     let scheduler: BatchScheduler
+    let metrics: ModelMetrics?
 
     init(settings: ModelSettings, labels: Labels, metadata: ModelMetadata, normalization: ScoreNormalization,
-         preprocessor: ImagePreprocessor, scheduler: BatchScheduler) {
+         preprocessor: ImagePreprocessor, scheduler: BatchScheduler, metrics: ModelMetrics? = nil) {
         self.settings = settings
         self.labels = labels
         self.metadata = metadata
         self.normalization = normalization
         self.preprocessor = preprocessor
         self.scheduler = scheduler
+        self.metrics = metrics
     }
 
     public var name: String { settings.name }
@@ -43,6 +45,7 @@ public final class ServedModel: Sendable {
                 decodeWait = start - reserved
                 _ = try preprocessor.process(image, into: slot, threads: threads)
                 decode = clock.now - start
+                metrics?.imageDecoded(wait: decodeWait, duration: decode)
             }
         }
         let scores = normalization.apply(to: result.scores)

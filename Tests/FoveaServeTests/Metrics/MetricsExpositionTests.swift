@@ -18,6 +18,7 @@ final class MetricsExpositionTests: XCTestCase {
             metrics.requestFinished(route: "/classify", method: "POST", status: 200, duration: .milliseconds(12))
             metrics.requestStarted()
             metrics.batchRan(model: "dogs", size: 3, duration: .milliseconds(7))
+            metrics.imageDecoded(model: "dogs", wait: .milliseconds(3), duration: .milliseconds(15))
             metrics.queueWaited(model: "dogs", duration: .microseconds(800))
             metrics.queue(model: "dogs", depth: 2, capacity: 64)
             metrics.modelsChanged(from: [:], to: ["dogs": true, "cats": false])
@@ -30,6 +31,9 @@ final class MetricsExpositionTests: XCTestCase {
         XCTAssertTrue(text.contains(#"fovea_requests_total{route="/classify",method="POST",status="200"} 1"#), text)
         XCTAssertTrue(text.contains(#"fovea_batch_size_bucket{model="dogs",le="3.0"} 1"#), text)
         XCTAssertTrue(text.contains(#"fovea_images_total{model="dogs"} 3"#), text)
+        XCTAssertTrue(text.contains(#"fovea_decode_wait_seconds_bucket{model="dogs",le="0.005"} 1"#), text)
+        XCTAssertTrue(text.contains(#"fovea_decode_duration_seconds_bucket{model="dogs",le="0.01"} 0"#), text)
+        XCTAssertTrue(text.contains(#"fovea_decode_duration_seconds_bucket{model="dogs",le="0.025"} 1"#), text)
         XCTAssertTrue(text.contains("fovea_inflight_requests 1"), text)
 
         let promtool = try requireTool("promtool")
