@@ -60,8 +60,8 @@ public enum MetricCatalogue {
         name: "process_start_time_seconds", help: "Start time of the process since the Unix epoch, in seconds.")
 
     public static let all: [Entry] = [
-        requests, requestDuration, decodeWait, decodeDuration, queueWait, inferenceDuration, batchSize, images, queueDepth, queueCapacity,
-        inflightRequests, modelInfo, modelSwaps,
+        requests, requestDuration, decodeWait, decodeDuration, queueWait, inferenceDuration, batchSize, images,
+        queueDepth, queueCapacity, inflightRequests, modelInfo, modelSwaps,
         residentMemory, virtualMemory, cpuSeconds, openFileDescriptors, maxFileDescriptors, startTime,
     ]
 }

@@ -52,7 +52,8 @@ public final class ServedModel: Sendable {
         return Classification(
             model: name,
             predictions: topPredictions(scores, k: topK ?? settings.topK, labels: labels),
-            batchSize: result.batchSize, decodeWait: decodeWait, decode: decode, queue: result.queueWait, inference: result.inference)
+            batchSize: result.batchSize, decodeWait: decodeWait, decode: decode, queue: result.queueWait,
+            inference: result.inference)
     }
 
     /// Classifies several images concurrently, so they can share batches;
@@ -63,7 +64,8 @@ public final class ServedModel: Sendable {
             for (index, image) in images.enumerated() {
                 group.addTask {
                     do {
-                        return IndexedOutcome(index: index, outcome: .success(try await self.classify(image, topK: topK)))
+                        let result = try await self.classify(image, topK: topK)
+                        return IndexedOutcome(index: index, outcome: .success(result))
                     } catch {
                         return IndexedOutcome(index: index, outcome: .failure(error))
                     }

@@ -27,8 +27,8 @@ public enum ClassificationJSON {
     private static func body(_ result: Classification, total: Duration) -> ClassificationResponse {
         ClassificationResponse(
             model: result.model, predictions: result.predictions, batchSize: result.batchSize,
-            timingMs: .init(decodeWait: result.decodeWait.roundedMilliseconds, decode: result.decode.roundedMilliseconds,
-                            queue: result.queue.roundedMilliseconds, inference: result.inference.roundedMilliseconds,
+            timingMs: .init(decodeWait: result.decodeWait.roundedMilliseconds,
+                            decode: result.decode.roundedMilliseconds, queue: result.queue.roundedMilliseconds, inference: result.inference.roundedMilliseconds,
                             total: total.roundedMilliseconds))
     }
 

@@ -52,7 +52,8 @@ struct ClassifyRoute {
     }
 
     private static func serverTiming(_ result: Classification, total: Duration) -> String {
-        [("decode_wait", result.decodeWait), ("decode", result.decode), ("queue", result.queue), ("inference", result.inference), ("total", total)]
+        [("decode_wait", result.decodeWait), ("decode", result.decode), ("queue", result.queue),
+         ("inference", result.inference), ("total", total)]
             .map { "\($0.0);dur=\($0.1.roundedMilliseconds)" }
             .joined(separator: ", ")
     }
