@@ -201,6 +201,26 @@ class FoveaServer(ManagedProcess):
             time.sleep(0.2)
         return False
 
+    def batches_by_size(self) -> dict[int, float]:
+        """Forward passes so far by batch size (all models), from the `fovea_batch_size` histogram.
+
+        Its buckets are cumulative and, up to 4, one size wide; wider ones are
+        keyed by their upper bound.
+        """
+        cumulative: list[tuple[float, float]] = []
+        for line in self.metrics().splitlines():
+            if line.startswith("fovea_batch_size_bucket") and 'le="+Inf"' not in line:
+                bound = float(line.split('le="', 1)[1].split('"', 1)[0])
+                cumulative.append((bound, float(line.split()[-1])))
+        totals: dict[float, float] = {}
+        for bound, count in cumulative:
+            totals[bound] = totals.get(bound, 0.0) + count
+        counts, below = {}, 0.0
+        for bound in sorted(totals):
+            counts[int(bound)] = totals[bound] - below
+            below = totals[bound]
+        return counts
+
     def inflight(self) -> float:
         """`fovea_inflight_requests`, which counts the /metrics request itself."""
         for line in self.metrics().splitlines():
