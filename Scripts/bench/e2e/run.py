@@ -48,7 +48,7 @@ from dataclasses import asdict, dataclass, field  # noqa: E402
 
 from fovea_bench import paths  # noqa: E402
 from fovea_bench.configuration import BenchConfiguration, with_settings  # noqa: E402
-from fovea_bench.engine import engine_throughput  # noqa: E402
+from fovea_bench.engine import engine_throughput, instances_throughput  # noqa: E402
 from fovea_bench.markdown_section import replace_between_markers  # noqa: E402
 from fovea_bench.server_timing import sequential_stages  # noqa: E402
 from fovea_bench.services import FoveaServer, ManagedProcess, PythonPeer  # noqa: E402
@@ -101,6 +101,9 @@ class Row:
     engine_batch: int = 1
     engine_rounds: list[float] = field(default_factory=list)
     decode_core_ms: float | None = None
+    # The model's instances side by side, one engine each, as `fovea serve`
+    # runs them under load: what inference costs there, per image.
+    instances_images_per_s: float | None = None
 
     @property
     def fovea(self) -> WrkResult:
@@ -140,12 +143,16 @@ class Row:
         return [fovea.result.ok_per_s / engine
                 for fovea, engine in zip(self.fovea_rounds, self.engine_rounds) if engine]
 
+    def inference_core_ms(self, threads: int) -> float | None:
+        """Inference core-ms per image as the server's instances spend them under load."""
+        return threads * 1000.0 / self.instances_images_per_s if self.instances_images_per_s else None
+
     def budget_images_per_s(self, threads: int, cores: int) -> float | None:
         """What the cores allow when each image costs decode core-ms + inference core-ms."""
-        if not self.engine_images_per_s or self.decode_core_ms is None:
+        inference = self.inference_core_ms(threads)
+        if inference is None or self.decode_core_ms is None:
             return None
-        inference_core_ms = threads * 1000.0 / self.engine_images_per_s
-        return cores * 1000.0 / (self.decode_core_ms + inference_core_ms)
+        return cores * 1000.0 / (self.decode_core_ms + inference)
 
 
 def parse_list(text: str, kind=str) -> list:
@@ -279,13 +286,15 @@ def render(rows: list[Row], batching: list[dict], context: dict) -> str:
                      f"| {row.fovea.p50_ms:.1f} |")
     lines += ["", "Budget per image (decode core-ms: the median `Server-Timing` decode of 30 sequential requests to "
               "a Fovea decoding on one thread (`threads_per_image: 1`); inference "
-              f"core-ms: {threads} threads × 1000 / `fovea bench` images/s at the batch formed at concurrency 16):", "",
+              f"core-ms: {threads} threads × 1000 / the summed images/s of one `fovea bench` per instance, side by "
+              "side on its share of the threads, at the batch formed at concurrency 16, which is how the server "
+              "runs a model under load):", "",
               "| Model | Image | Decode core-ms | Inference core-ms (batch) | Total | Ceiling img/s on "
               f"{cores} cores |", "|---|---|--:|--:|--:|--:|"]
     for row in rows:
-        if row.concurrency != 16 or row.decode_core_ms is None or not row.engine_images_per_s:
+        inference = row.inference_core_ms(threads)
+        if row.concurrency != 16 or row.decode_core_ms is None or inference is None:
             continue
-        inference = threads * 1000.0 / row.engine_images_per_s
         total = row.decode_core_ms + inference
         lines.append(f"| {row.model} | {row.image} | {row.decode_core_ms:.2f} | {inference:.2f} (b={row.engine_batch}) "
                      f"| {total:.2f} | {cores * 1000.0 / total:.1f} |")
@@ -386,6 +395,12 @@ def run(args: argparse.Namespace) -> int:
                     row.engine_rounds.append(engine.get(row.engine_batch))
                 print(f"   engine-only: {', '.join(f'b={b}: {v:.1f} img/s' for b, v in sorted(engine.items()))}",
                       flush=True)
+        side_by_side = instances_throughput(Path(entry["path"]), [row.engine_batch for row in model_rows.values()],
+                                            args.engine_seconds, description["instances"], threads)
+        print(f"   engine-only, {description['instances']} instances side by side: "
+              f"{', '.join(f'b={b}: {v:.1f} img/s' for b, v in sorted(side_by_side.items()))}", flush=True)
+        for row in model_rows.values():
+            row.instances_images_per_s = side_by_side.get(row.engine_batch)
         decode = single_thread_decode_ms(configuration, entry, images, overrides, workdir / f"{model}-decode")
         print(f"   decode core-ms (one thread, sequential): "
               f"{', '.join(f'{name}: {ms:.2f}' for name, ms in decode.items())}", flush=True)
