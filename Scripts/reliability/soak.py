@@ -81,7 +81,8 @@ def main() -> int:
 
         with scenario.ResourceSampler(server.pid, interval=2.0) as sampler:
             report = asyncio.run(open_loop(server.port, body, rate, args.seconds, max_outstanding=512))
-        verdict.check("process survived", proc_stats.alive(server.pid))
+        if not verdict.check("process survived", proc_stats.alive(server.pid)):
+            return verdict.finish()
         counts = report.status_counts()
         ok = report.ok
         print(f"answers: {counts}; {len(ok) / report.duration_s:.1f}/s; p50 "
