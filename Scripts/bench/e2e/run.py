@@ -164,11 +164,27 @@ def warm_up(service: ManagedProcess, image: Path, concurrencies: list[int], seco
     return run_wrk(f"{service.url}/classify", image, min(4, max(concurrencies)), seconds).ok_per_s
 
 
-def measure(service: ManagedProcess, image: Path, concurrency: int, seconds: float, rate: float) -> Point:
+def settle(services: list[ManagedProcess]) -> None:
+    """Waits until none of `services` is still working on requests a previous load abandoned.
+
+    wrk stops at its deadline with requests still in flight and every server
+    goes on with them. The contenders run side by side, so the one measured
+    next must not share the cores with the other's leftovers: after a peer's
+    point at concurrency 64, resnet50 took ~5 s of both cores to finish, and
+    Fovea's point after it read 12.8 img/s against 17.5 and 22.3 in the rounds
+    where it went first (2026-12-04 10:38 run).
+    """
+    for service in services:
+        if not service.settle():
+            print(f"!! {service.name} still busy after 120 s", flush=True)
+
+
+def measure(service: ManagedProcess, image: Path, concurrency: int, seconds: float, rate: float,
+            company: list[ManagedProcess]) -> Point:
     """One point: wrk at `concurrency` for at least `seconds`, and the server's core-ms per answered image.
 
-    wrk stops at its deadline with requests still in flight; the server goes on
-    with them, so a point starts only once the server is idle again. A point
+    A point starts only once its `company` (every service running on the host,
+    this one included; see `settle`) is idle. A point
     lasts at least three times what its connections need for one request each
     at `rate`, so slow models still complete enough requests.
 
@@ -180,8 +196,7 @@ def measure(service: ManagedProcess, image: Path, concurrency: int, seconds: flo
     """
     duration = seconds if rate <= 0 else max(seconds, min(60.0, 3 * concurrency / rate))
     for attempt in range(1, STALLED_POINT_ATTEMPTS + 1):
-        if not service.settle():
-            print(f"!! {service.name} still busy before c={concurrency}", flush=True)
+        settle(company)
         cpu_before = service.cpu_seconds()
         result = run_wrk(f"{service.url}/classify", image, concurrency, duration)
         cpu = service.cpu_seconds() - cpu_before
@@ -383,12 +398,13 @@ def run(args: argparse.Namespace) -> int:
                     for concurrency in sorted(args.concurrency):
                         row = model_rows[(image.name, concurrency)]
                         for service in in_rounds(services, round_index):
-                            point = measure(service, image, concurrency, args.seconds, rates[service.name])
+                            point = measure(service, image, concurrency, args.seconds, rates[service.name], services)
                             rates[service.name] = point.result.ok_per_s or rates[service.name]
                             (row.fovea_rounds if service is fovea else row.peer_rounds).append(point)
                 if round_index == 0:
                     for row in model_rows.values():
                         row.engine_batch = min(max_batch, max(1, round(row.fovea.batch_size_mean or 1)))
+                settle(services)
                 engine = engine_throughput(Path(entry["path"]), [row.engine_batch for row in model_rows.values()],
                                            args.engine_seconds, threads)
                 for row in model_rows.values():
@@ -424,7 +440,8 @@ def run(args: argparse.Namespace) -> int:
                 for round_index in range(args.rounds):
                     for size, server in in_rounds(servers, round_index):
                         rate = warm_up(server, image, [16], args.warmup)
-                        points[size].append(measure(server, image, 16, args.seconds, rate))
+                        points[size].append(measure(server, image, 16, args.seconds, rate,
+                                                    [other for _, other in servers]))
             median = {size: median_point(found).result for size, found in points.items()}
             gains = {size: [point.result.ok_per_s / one.result.ok_per_s
                             for point, one in zip(points[size], points[1]) if one.result.ok_per_s]
