@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Runs one model on the CPU: builds and caches an `ExecutionPlan` per batch
 /// size and thread count, which share the reordered weights and one workspace
@@ -16,6 +17,7 @@ public final class Engine: @unchecked Sendable {
     private let context: OneDNNContext
     private let weights: WeightStore
     private let workspace = PlanWorkspace()
+    private let warnings: ReferenceKernelWarnings
     private let lock = NSLock()
     private var plans: [PlanKey: ExecutionPlan] = [:]
 
@@ -26,21 +28,26 @@ public final class Engine: @unchecked Sendable {
         let threads: Int
     }
 
-    /// `threads` defaults to every core available to the process.
-    public convenience init(model: Model, threads: Int? = nil, convolutionAlgorithm: ConvolutionAlgorithm = .automatic) throws {
+    /// `threads` defaults to every core available to the process. `logger`
+    /// receives a warning, once per node, for any plan step left on one of
+    /// oneDNN's reference kernels (see `ExecutionPlan.referenceSteps`).
+    public convenience init(model: Model, threads: Int? = nil, convolutionAlgorithm: ConvolutionAlgorithm = .automatic,
+                            logger: Logger? = nil) throws {
         let context = try OneDNNContext()
         self.init(model: model, threads: threads, convolutionAlgorithm: convolutionAlgorithm,
-                  context: context, weights: WeightStore(context: context))
+                  context: context, weights: WeightStore(context: context), warnings: ReferenceKernelWarnings(logger: logger))
         dropMappedWeightPages()
     }
 
-    private init(model: Model, threads: Int?, convolutionAlgorithm: ConvolutionAlgorithm, context: OneDNNContext, weights: WeightStore) {
+    private init(model: Model, threads: Int?, convolutionAlgorithm: ConvolutionAlgorithm, context: OneDNNContext, weights: WeightStore,
+                 warnings: ReferenceKernelWarnings) {
         self.model = model
         self.threads = max(1, threads ?? OpenMPThreads.availableCores)
         self.convolutionAlgorithm = convolutionAlgorithm
         _ = OpenMPThreads.idleSpinningLimited
         self.context = context
         self.weights = weights
+        self.warnings = warnings
     }
 
     /// Another instance of the same model, to run batches in parallel with
@@ -49,7 +56,7 @@ public final class Engine: @unchecked Sendable {
     /// activations rather than another 100 MB of weights.
     public func instance(threads: Int? = nil) -> Engine {
         Engine(model: model, threads: threads ?? self.threads, convolutionAlgorithm: convolutionAlgorithm,
-               context: context, weights: weights)
+               context: context, weights: weights, warnings: warnings)
     }
 
     /// The plan for `batchSize` on `threads` threads (default: the engine's
@@ -71,6 +78,7 @@ public final class Engine: @unchecked Sendable {
         try workspace.adopt(compiled)
         let plan = ExecutionPlan(batchSize: batchSize, program: program, compiled: compiled, workspace: workspace)
         plans[key] = plan
+        warnings.check(plan, model: model.path)
         dropMappedWeightPages()
         return plan
     }

@@ -35,6 +35,11 @@ public final class ExecutionPlan: @unchecked Sendable {
     /// primitive (see `FusedDepthwise`): where the expanded activation
     /// between them is too large to stay in cache.
     public var fusedDepthwiseConvolutions: Int { compiled.fusedDepthwiseConvolutions }
+    /// What the plan runs, step by step, in order.
+    public var steps: [PlanStep] { compiled.reports }
+    /// Steps on one of oneDNN's reference implementations: none, unless
+    /// oneDNN 2.6 has nothing else for an operation on this CPU.
+    public var referenceSteps: [PlanStep] { compiled.reports.filter(\.isReference) }
     private let compiled: OneDNNPlan
     private let workspace: PlanWorkspace
 
@@ -76,6 +81,20 @@ public final class ExecutionPlan: @unchecked Sendable {
             try fill(InputWriter(buffers: compiled.inputs, batchSize: batchSize))
             try compiled.execute()
             return collectOutputs()
+        }
+    }
+
+    /// Runs `runs` times on the current inputs, waiting for each step to
+    /// finish before the next starts, and returns each step's mean time.
+    /// Waiting costs a little per step, so the times add up to slightly
+    /// more than an unprofiled run.
+    public func profile(runs: Int) throws -> [PlanStepTiming] {
+        var nanoseconds = [UInt64](repeating: 0, count: compiled.reports.count)
+        try workspace.exclusively {
+            for _ in 0..<max(1, runs) { try compiled.profile(adding: &nanoseconds) }
+        }
+        return zip(compiled.reports, nanoseconds).map { step, total in
+            PlanStepTiming(step: step, milliseconds: Double(total) / 1e6 / Double(max(1, runs)))
         }
     }
 

@@ -3,6 +3,9 @@
 public struct ExecutionProgram: Sendable {
     public var types: [String: TensorType]
     public var kernels: [Kernel]
+    /// The graph node each kernel was lowered from, by kernel index (a
+    /// node may lower to several kernels), for reports and warnings.
+    public var nodeNames: [String]
     public var inputs: [(name: String, type: TensorType)]
     /// User-visible output name and the value holding it.
     public var outputs: [(name: String, value: String)]

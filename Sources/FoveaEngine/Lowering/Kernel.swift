@@ -114,3 +114,29 @@ public enum Kernel: Sendable {
         }
     }
 }
+
+extension Kernel {
+    /// The ONNX-style operator the kernel computes, for plan reports.
+    public var operation: String {
+        switch self {
+        case .convolution(let k): return k.groups > 1 ? "Conv (\(k.groups) groups)" : "Conv"
+        case .pooling(let k): return k.algorithm == .max ? "MaxPool" : "AveragePool"
+        case .innerProduct: return "Gemm"
+        case .batchNormalization: return "BatchNormalization"
+        case .localResponseNormalization: return "LRN"
+        case .activation(_, _, let function): return function.description
+        case .binary(let function, _, _, _, _): return function.rawValue
+        case .sum: return "Sum"
+        case .concat: return "Concat"
+        case .softmax(_, _, _, let logarithmic): return logarithmic ? "LogSoftmax" : "Softmax"
+        case .reduceMean: return "ReduceMean"
+        case .matMul: return "MatMul"
+        case .prelu: return "PRelu"
+        case .reshape: return "Reshape"
+        case .transpose: return "Transpose"
+        case .slice: return "Slice"
+        case .pad: return "Pad"
+        case .constantOutput: return "Constant"
+        }
+    }
+}

@@ -4,7 +4,11 @@
 public enum Lowering {
     public static func program(for planned: PlannedGraph) throws -> ExecutionProgram {
         var lowering = State(planned: planned)
-        for node in planned.nodes { try lowering.lower(node) }
+        for node in planned.nodes {
+            let first = lowering.kernels.count
+            try lowering.lower(node)
+            lowering.nodeNames += repeatElement(node.name, count: lowering.kernels.count - first)
+        }
         var outputs: [(name: String, value: String)] = []
         for output in planned.outputs {
             guard let state = planned.states[output.value] else {
@@ -14,18 +18,21 @@ public enum Lowering {
                 let value = "\(output.name)::constant"
                 lowering.types[value] = constant.type
                 lowering.kernels.append(.constantOutput(NamedConstant(name: output.value, tensor: constant), destination: value))
+                lowering.nodeNames.append(output.name)
                 outputs.append((output.name, value))
             } else {
                 outputs.append((output.name, output.value))
             }
         }
-        return ExecutionProgram(types: lowering.types, kernels: lowering.kernels, inputs: planned.inputs, outputs: outputs)
+        return ExecutionProgram(types: lowering.types, kernels: lowering.kernels, nodeNames: lowering.nodeNames,
+                                inputs: planned.inputs, outputs: outputs)
     }
 
     private struct State {
         let planned: PlannedGraph
         var types: [String: TensorType] = [:]
         var kernels: [Kernel] = []
+        var nodeNames: [String] = []
 
         init(planned: PlannedGraph) {
             self.planned = planned

@@ -19,17 +19,20 @@ struct InPlaceConcat {
     let sourceChannels: [Int]
 
     /// Concats of `program` that may be assembled in place: batch 1, channel
-    /// axis, every source distinct, computed by a kernel, and read by nothing
-    /// but this concat (so writing it into the shared buffer disturbs no one).
+    /// axis, every source distinct, computed by a kernel, not a plan output,
+    /// and a source of no earlier candidate (a value has one place). Other
+    /// kernels may read a source too (GhostNet's depthwise convolution reads
+    /// the 1×1 convolution's half of the concat): they read it in its slot.
     static func candidates(in program: ExecutionProgram) -> [InPlaceConcat] {
-        let readers = program.readers()
         let outputs = Set(program.outputs.map(\.value)), inputs = Set(program.inputs.map(\.name))
         var found: [InPlaceConcat] = []
+        var placed: Set<String> = []
         for kernel in program.kernels {
             guard case .concat(let sources, let axis, let destination) = kernel, axis == 1, sources.count > 1,
                   Set(sources).count == sources.count, let shape = program.types[destination]?.shape,
                   (3...5).contains(shape.count), shape[0] == 1,
-                  sources.allSatisfy({ readers[$0]?.count == 1 && !outputs.contains($0) && !inputs.contains($0) }) else { continue }
+                  sources.allSatisfy({ !outputs.contains($0) && !inputs.contains($0) && !placed.contains($0) }) else { continue }
+            placed.formUnion(sources)
             let channels = sources.map { program.types[$0]!.shape[1] }
             let offsets = channels.indices.map { channels[..<$0].reduce(0, +) }
             found.append(InPlaceConcat(destination: destination, sources: sources, shape: shape,

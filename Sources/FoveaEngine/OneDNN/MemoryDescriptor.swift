@@ -40,6 +40,26 @@ enum MemoryDescriptor {
         return descriptor
     }
 
+    /// The format tag `descriptor` is dense in, among the activation
+    /// layouts plans use (plain, channels-last, 8- and 16-channel blocks).
+    static func formatTag(of descriptor: dnnl_memory_desc_t) -> dnnl_format_tag_t? {
+        let shape = shape(descriptor)
+        return activationTags(rank: shape.count).first { tag in (try? tagged(shape, format: tag)).map { equal($0, descriptor) } ?? false }
+    }
+
+    /// The layouts of N×C×… activations oneDNN has kernels for: 16- and
+    /// 8-channel blocks (nChw16c, nChw8c), channels last (nhwc), plain
+    /// (nchw), in the order a plan prefers them.
+    static func activationTags(rank: Int) -> [dnnl_format_tag_t] {
+        switch rank {
+        case 2: return [dnnl_ab]
+        case 3: return [dnnl_aBc16b, dnnl_aBc8b, dnnl_acb, dnnl_abc]
+        case 4: return [dnnl_aBcd16b, dnnl_aBcd8b, dnnl_acdb, dnnl_abcd]
+        case 5: return [dnnl_aBcde16b, dnnl_aBcde8b, dnnl_acdeb, dnnl_abcde]
+        default: return []
+        }
+    }
+
     static func equal(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
         withUnsafePointer(to: a) { pa in withUnsafePointer(to: b) { pb in dnnl_memory_desc_equal(pa, pb) != 0 } }
     }

@@ -51,6 +51,8 @@ struct OneDNNCompiler {
     private var values: [String: Value] = [:]
     private var plainCopies: [String: Value] = [:]
     private var steps: [PendingStep] = []
+    /// What each of `steps` computes and on which implementation.
+    private var reports: [PlanStep] = []
     private var scratchpadBytes = 0
     /// Index of the last kernel reading each value (outputs: past the end).
     private var lastUse: [String: Int] = [:]
@@ -134,6 +136,7 @@ struct OneDNNCompiler {
                 continue
             }
             let buffer = newBuffer(size: MemoryDescriptor.size(layout), kind: .output(index))
+            kernelIndex = program.kernels.count
             try reorder(computed, into: Value(buffer: buffer, layout: layout))
         }
         return try finish()
@@ -222,7 +225,7 @@ struct OneDNNCompiler {
                 }
             }
             let stream = try context.makeStream()
-            return OneDNNPlan(steps: executable, memories: memories, workspaceMemories: workspaceMemories, allocations: allocations,
+            return OneDNNPlan(steps: executable, reports: reports, memories: memories, workspaceMemories: workspaceMemories, allocations: allocations,
                               stream: stream, threads: threads, weights: weights, inputs: inputs, inputMemories: inputMemories,
                               outputs: outputs, arenaBytes: arenaSize, workspaceBytes: scratchpadOffset + scratchpadBytes,
                               fusedDepthwiseConvolutions: fusedDepthwiseCount)
@@ -322,10 +325,12 @@ struct OneDNNCompiler {
         try dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, &sourceLayout, context.engine, &targetLayout, context.engine, attributes.handle),
                       "create a reorder")
         let descriptor = PrimitiveDescriptor(handle: pd!, what: "reorder")
-        try append(descriptor, [(DNNL_ARG_FROM, argument(from)), (DNNL_ARG_TO, argument(to))])
+        try append(descriptor, [(DNNL_ARG_FROM, argument(from)), (DNNL_ARG_TO, argument(to))], operation: "Reorder")
     }
 
-    private mutating func append(_ descriptor: PrimitiveDescriptor, _ arguments: [(Int32, Argument)]) throws {
+    /// Appends a primitive; `operation` names it in the plan's report
+    /// (default: the operator of the kernel being compiled).
+    private mutating func append(_ descriptor: PrimitiveDescriptor, _ arguments: [(Int32, Argument)], operation: String? = nil) throws {
         var arguments = arguments
         let scratchpad = descriptor.scratchpad
         let bytes = MemoryDescriptor.size(scratchpad)
@@ -333,7 +338,16 @@ struct OneDNNCompiler {
             scratchpadBytes = max(scratchpadBytes, bytes)
             arguments.append((DNNL_ARG_SCRATCHPAD, .scratchpad(scratchpad)))
         }
-        steps.append(.primitive(try descriptor.makePrimitive(), arguments))
+        append(.primitive(try descriptor.makePrimitive(), arguments), operation: operation, implementation: descriptor.implementation,
+               shapes: PlanStep.shapesText(inputs: descriptor.sourceShapes, outputs: [descriptor.destinationShape]))
+    }
+
+    private mutating func append(_ step: PendingStep, operation: String? = nil, implementation: String, shapes: String) {
+        steps.append(step)
+        let kernel = program.kernels.indices.contains(kernelIndex) ? program.kernels[kernelIndex] : nil
+        reports.append(PlanStep(node: kernel == nil ? "<outputs>" : program.nodeNames[kernelIndex],
+                                operation: operation ?? kernel?.operation ?? "Output", shapes: shapes,
+                                implementation: implementation))
     }
 
     private func constantMemory(_ constant: NamedConstant, logicalShape: [Int], layout: dnnl_memory_desc_t) throws -> Argument {
@@ -377,33 +391,16 @@ struct OneDNNCompiler {
         case .binary(let function, let left, let right, let destination, let postOps):
             try compileBinary(function, left, right, destination, postOps)
         case .sum(let sources, let destination):
-            let inputs = try sources.map { try value($0) }
-            var layouts = inputs.map(\.layout)
-            var target = try MemoryDescriptor.any(shape(destination))
-            let scales = Array(repeating: Float(1), count: inputs.count)
-            var pd: dnnl_primitive_desc_t?
-            let attributes = try PrimitiveAttributes()
-            try dnnlCheck(dnnl_sum_primitive_desc_create(&pd, &target, Int32(inputs.count), scales, &layouts, attributes.handle, context.engine),
-                          "create a sum")
-            let descriptor = PrimitiveDescriptor(handle: pd!, what: "sum")
-            let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
-            var arguments = inputs.enumerated().map { (DNNL_ARG_MULTIPLE_SRC + Int32($0.offset), argument($0.element)) }
-            arguments.append((DNNL_ARG_DST, argument(output)))
-            try append(descriptor, arguments)
+            let scales = Array(repeating: Float(1), count: sources.count), engine = context.engine
+            try compileCombining(sources, into: destination, what: "sum") { pd, target, layouts, attributes in
+                dnnl_sum_primitive_desc_create(&pd, &target, Int32(sources.count), scales, &layouts, attributes, engine)
+            }
         case .concat(let sources, let axis, let destination):
             if try assembleInPlace(destination) { return }
-            let inputs = try sources.map { try value($0) }
-            var layouts = inputs.map(\.layout)
-            var target = try MemoryDescriptor.any(shape(destination))
-            var pd: dnnl_primitive_desc_t?
-            let attributes = try PrimitiveAttributes()
-            try dnnlCheck(dnnl_concat_primitive_desc_create(&pd, &target, Int32(inputs.count), Int32(axis), &layouts, attributes.handle, context.engine),
-                          "create a concat")
-            let descriptor = PrimitiveDescriptor(handle: pd!, what: "concat")
-            let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
-            var arguments = inputs.enumerated().map { (DNNL_ARG_MULTIPLE_SRC + Int32($0.offset), argument($0.element)) }
-            arguments.append((DNNL_ARG_DST, argument(output)))
-            try append(descriptor, arguments)
+            let engine = context.engine
+            try compileCombining(sources, into: destination, what: "concat") { pd, target, layouts, attributes in
+                dnnl_concat_primitive_desc_create(&pd, &target, Int32(sources.count), Int32(axis), &layouts, attributes, engine)
+            }
         case .softmax(let source, let destination, let axis, let logarithmic):
             let input = try plainSource(source)
             var layout = input.layout
@@ -456,6 +453,8 @@ struct OneDNNCompiler {
             }
             let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
             try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_WEIGHTS, slopeArgument), (DNNL_ARG_DST, argument(output))])
+        case .reshape(let source, let destination) where shape(destination) == shape(source):
+            try alias(destination, to: source)
         case .reshape(let source, let destination):
             let current = try value(source)
             if shape(destination) == Array(shape(source).prefix(2)), let view = try MemoryDescriptor.channelView(of: current.layout) {
@@ -472,6 +471,10 @@ struct OneDNNCompiler {
             let view = try MemoryDescriptor.strided(permutation.map { inputShape[$0] }, strides: permutation.map { strides[$0] })
             let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
             try reorder(Value(buffer: input.buffer, layout: view, offset: input.offset), into: output)
+        case .slice(let source, let destination, let region)
+            where region.shape == shape(source) && region.starts.allSatisfy({ $0 == 0 }) && region.steps.allSatisfy({ $0 == 1 }):
+            // All of the source (GhostNet trims a concat to its own width).
+            try alias(destination, to: source)
         case .slice(let source, let destination, let region):
             guard region.steps.allSatisfy({ $0 > 0 }) else {
                 throw OneDNNError(operation: "slice '\(source)'", status: "negative steps are not supported")
@@ -498,7 +501,8 @@ struct OneDNNCompiler {
             let outputShape = shape(destination)
             let output = define(destination, layout: try MemoryDescriptor.plain(outputShape))
             touch(output.buffer)
-            steps.append(.fill(buffer: output.buffer, count: outputShape.reduce(1, *), value: fill))
+            append(.fill(buffer: output.buffer, count: outputShape.reduce(1, *), value: fill), operation: "Fill",
+                   implementation: "fovea:fill", shapes: PlanStep.shapesText(inputs: [], outputs: [outputShape]))
             let strides = ShapeMath.strides(of: outputShape)
             let offset = zip(begin, strides).reduce(0) { $0 + $1.0 * $1.1 }
             let window = try MemoryDescriptor.strided(shape(source), strides: strides, offset: offset)
@@ -506,8 +510,46 @@ struct OneDNNCompiler {
         case .constantOutput(let constant, let destination):
             let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
             touch(output.buffer)
-            steps.append(.copy(constant.tensor.floats, buffer: output.buffer))
+            append(.copy(constant.tensor.floats, buffer: output.buffer), implementation: "fovea:copy",
+                   shapes: PlanStep.shapesText(inputs: [constant.tensor.shape], outputs: [shape(destination)]))
         }
+    }
+
+    /// A Sum or Concat of `sources`. oneDNN's fast kernels for them read
+    /// dense sources of one format; for mixed formats, or channel-padded
+    /// blocks concatenated off the block grid, it has only the reference
+    /// kernel. Then the sources are converted to a common format first: the
+    /// one most of them are in already, among those oneDNN has a fast
+    /// kernel for (plain first among equals).
+    private mutating func compileCombining(
+        _ sources: [String], into destination: String, what: String,
+        _ create: (inout dnnl_primitive_desc_t?, inout dnnl_memory_desc_t, inout [dnnl_memory_desc_t], dnnl_primitive_attr_t) -> dnnl_status_t
+    ) throws {
+        let computed = try sources.map { try value($0).layout }
+        let formats = computed.map(MemoryDescriptor.formatTag(of:))
+        let common = MemoryDescriptor.activationTags(rank: shape(destination).count).reversed()
+            .map { tag in (tag, formats.count { $0 == tag }) }
+            .sorted { $0.1 > $1.1 }
+        let candidates = try [computed] + common.map { tag, _ in try sources.map { try MemoryDescriptor.tagged(shape($0), format: tag) } }
+        let chosen = try firstNonReference(candidates) { layouts in
+            var layouts = layouts
+            var target = try MemoryDescriptor.any(shape(destination))
+            var pd: dnnl_primitive_desc_t?
+            let attributes = try PrimitiveAttributes()
+            try dnnlCheck(create(&pd, &target, &layouts, attributes.handle), "create a \(what)")
+            return PrimitiveDescriptor(handle: pd!, what: what)
+        }
+        let inputs = try zip(sources, chosen.candidate).map { try source($0, as: $1) }
+        let output = define(destination, layout: chosen.descriptor.memoryDescriptor(dnnl_query_dst_md))
+        var arguments = inputs.enumerated().map { (DNNL_ARG_MULTIPLE_SRC + Int32($0.offset), argument($0.element)) }
+        arguments.append((DNNL_ARG_DST, argument(output)))
+        try append(chosen.descriptor, arguments)
+    }
+
+    /// `destination` is `source` itself, in whatever layout it has.
+    private mutating func alias(_ destination: String, to source: String) throws {
+        values[destination] = try value(source)
+        plainCopies[destination] = plainCopies[source]
     }
 
     /// `view` converted to `layout` (a no-op when they agree).
@@ -546,17 +588,40 @@ struct OneDNNCompiler {
             ? [conv.groups, weightShape[0] / conv.groups] + Array(weightShape.dropFirst())
             : weightShape
         var descriptor = try convolutionDescriptor(conv, logicalWeights: logicalWeights, target: try MemoryDescriptor.any(shape(conv.destination)))
+        if descriptor.isReference {
+            descriptor = try convolutionAvoidingReference(conv, logicalWeights: logicalWeights, firstChoice: descriptor)
+        }
         var slot: Value? = nil
         if conv.residual == nil, let concatSlot = try concatSlot(for: conv.destination, preferring: descriptor.memoryDescriptor(dnnl_query_dst_md)) {
             slot = concatSlot
             if !MemoryDescriptor.equal(concatSlot.layout, descriptor.memoryDescriptor(dnnl_query_dst_md)),
-               let writingSlot = try? convolutionDescriptor(conv, logicalWeights: logicalWeights, target: concatSlot.layout) {
+               let writingSlot = try? convolutionDescriptor(conv, logicalWeights: logicalWeights, target: concatSlot.layout),
+               !writingSlot.isReference {
                 descriptor = writingSlot
             }
         }
         let input = try source(conv.source, as: descriptor.memoryDescriptor(dnnl_query_src_md))
         let output = try convolutionOutput(conv, layout: descriptor.memoryDescriptor(dnnl_query_dst_md), slot: slot, input: input)
         try appendWeighted(descriptor, input: input, weights: conv.weights, logicalWeights: logicalWeights, bias: conv.bias, output: output)
+    }
+
+    /// A direct convolution in the first activation layout (both sides)
+    /// oneDNN has a non-reference kernel for, when the layout the strategy
+    /// holds convolutions to gets only the reference one: a grouped
+    /// convolution whose groups are narrower than the 16-channel block of
+    /// the AVX-512 kernels runs on their 8-channel AVX2 kernels, one whose
+    /// groups are narrower still (or a depthwise shape the JIT kernels
+    /// lack) on im2col and GEMM over plain tensors.
+    private func convolutionAvoidingReference(_ conv: Kernel.Convolution, logicalWeights: [Int],
+                                              firstChoice: PrimitiveDescriptor) throws -> PrimitiveDescriptor {
+        let formats = MemoryDescriptor.activationTags(rank: shape(conv.source).count)
+        let chosen = try firstNonReference(formats) { format in
+            var operation = try convolutionOperation(conv, logicalWeights: logicalWeights, target: try MemoryDescriptor.any(shape(conv.destination)),
+                                                     algorithm: dnnl_convolution_direct, activationFormat: format)
+            return try PrimitiveDescriptor(operation: &operation, attributes: PrimitiveAttributes(postOps: conv.postOps),
+                                           context: context, what: "convolution \(shape(conv.source)) → \(shape(conv.destination))")
+        }
+        return chosen.descriptor.isReference ? firstChoice : chosen.descriptor
     }
 
     /// A `FusedDepthwise` pair as one primitive; where oneDNN has no fused
@@ -589,7 +654,7 @@ struct OneDNNCompiler {
         let input = try source(pointwise.source, as: descriptor.memoryDescriptor(dnnl_query_src_md))
         let output = define(depthwise.destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
         try appendWeighted(descriptor, input: input, weights: pointwise.weights, logicalWeights: logicalWeights, bias: pointwise.bias,
-                           output: output, extra: extra)
+                           output: output, extra: extra, operation: "Conv + depthwise Conv")
         fusedDepthwiseCount += 1
     }
 
@@ -597,7 +662,8 @@ struct OneDNNCompiler {
     /// `logicalWeights`), an optional bias and `extra` arguments, in the
     /// layouts it chose.
     private mutating func appendWeighted(_ descriptor: PrimitiveDescriptor, input: Value, weights: NamedConstant, logicalWeights: [Int],
-                                         bias: NamedConstant?, output: Value, extra: [(Int32, Argument)] = []) throws {
+                                         bias: NamedConstant?, output: Value, extra: [(Int32, Argument)] = [],
+                                         operation: String? = nil) throws {
         var arguments: [(Int32, Argument)] = extra + [
             (DNNL_ARG_SRC, argument(input)),
             (DNNL_ARG_WEIGHTS, try constantMemory(weights, logicalShape: logicalWeights,
@@ -608,7 +674,7 @@ struct OneDNNCompiler {
             arguments.append((DNNL_ARG_BIAS, try constantMemory(bias, logicalShape: [weights.tensor.shape[0]],
                                                                  layout: descriptor.memoryDescriptor(dnnl_query_weights_md, index: 1))))
         }
-        try append(descriptor, arguments)
+        try append(descriptor, arguments, operation: operation)
     }
 
     /// Where a convolution writes: its concat slot when the layouts agree;
@@ -649,7 +715,8 @@ struct OneDNNCompiler {
         scratchpadBytes = max(scratchpadBytes, native.scratchBytes(threads: threads))
         touch(input.buffer)
         touch(output.buffer)
-        steps.append(.native(native, packed, source: input, destination: output))
+        append(.native(native, packed, source: input, destination: output), implementation: "fovea:\(native.kind)",
+               shapes: PlanStep.shapesText(inputs: [shape(conv.source)], outputs: [shape(conv.destination)]))
     }
 
     /// Source and weight layouts are left to oneDNN unless the strategy fixes
@@ -703,15 +770,19 @@ struct OneDNNCompiler {
                                        context: context, what: "convolution \(shape(conv.source)) → \(shape(conv.destination))")
     }
 
+    /// `activationFormat` holds both activations to one format instead of
+    /// the strategy's choice.
     private func convolutionOperation(_ conv: Kernel.Convolution, logicalWeights: [Int], target: dnnl_memory_desc_t,
-                                      algorithm: dnnl_alg_kind_t, weightsLayout: dnnl_memory_desc_t? = nil) throws -> dnnl_convolution_desc_t {
+                                      algorithm: dnnl_alg_kind_t, weightsLayout: dnnl_memory_desc_t? = nil,
+                                      activationFormat: dnnl_format_tag_t? = nil) throws -> dnnl_convolution_desc_t {
         let inputShape = shape(conv.source), outputShape = shape(conv.destination)
         var sourceLayout = try MemoryDescriptor.any(inputShape)
         var weightsLayout = try weightsLayout ?? MemoryDescriptor.any(logicalWeights)
         var biasLayout = try MemoryDescriptor.plain([conv.weights.tensor.shape[0]])
         var targetLayout = target
-        let formats = strategy.convolutionFormats(source: inputShape, destination: outputShape,
-                                                  linked: (convolutionLinks.contains(conv.source), convolutionLinks.contains(conv.destination)))
+        let formats = activationFormat.map { (source: $0, destination: $0) }
+            ?? strategy.convolutionFormats(source: inputShape, destination: outputShape,
+                                           linked: (convolutionLinks.contains(conv.source), convolutionLinks.contains(conv.destination)))
         if let sourceFormat = formats.source { sourceLayout = try MemoryDescriptor.tagged(inputShape, format: sourceFormat) }
         if let targetFormat = formats.destination, target.format_kind == dnnl_format_kind_any {
             targetLayout = try MemoryDescriptor.tagged(outputShape, format: targetFormat)
@@ -879,29 +950,11 @@ struct OneDNNCompiler {
             let layout = try MemoryDescriptor.plain(outputShape)
             let buffer = newBuffer(size: MemoryDescriptor.size(layout))
             touch(buffer)
-            steps.append(.copy(constant.tensor.floats, buffer: buffer))
+            append(.copy(constant.tensor.floats, buffer: buffer), operation: "Copy", implementation: "fovea:copy",
+                   shapes: PlanStep.shapesText(inputs: [constant.tensor.shape], outputs: [outputShape]))
             firstValue = Value(buffer: buffer, layout: layout)
         }
         let secondShape = operandShape(second)
-        let secondArgument: Argument
-        var secondLayout: dnnl_memory_desc_t
-        switch second {
-        case .value(let name):
-            if secondShape == outputShape {
-                let converted = try source(name, as: firstValue.layout)
-                secondLayout = converted.layout
-                secondArgument = argument(converted)
-            } else {
-                let plain = try plainSource(name)
-                secondLayout = try MemoryDescriptor.plain(secondShape)
-                secondArgument = argument(Value(buffer: plain.buffer, layout: secondLayout, offset: plain.offset))
-            }
-        case .constant(let constant):
-            secondLayout = secondShape == outputShape ? firstValue.layout : try MemoryDescriptor.plain(secondShape)
-            secondArgument = try constantMemory(constant, logicalShape: secondShape, layout: secondLayout)
-        }
-        var firstLayout = firstValue.layout
-        var targetLayout = firstValue.layout
         let algorithm: dnnl_alg_kind_t
         switch function {
         case .add: algorithm = dnnl_binary_add
@@ -909,12 +962,61 @@ struct OneDNNCompiler {
         case .multiply: algorithm = dnnl_binary_mul
         case .divide: algorithm = dnnl_binary_div
         }
-        var desc = dnnl_binary_desc_t()
-        try dnnlCheck(dnnl_binary_desc_init(&desc, algorithm, &firstLayout, &secondLayout, &targetLayout), "describe \(function.rawValue)")
-        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: postOps),
-                                                 context: context, what: function.rawValue)
+        // oneDNN's JIT binary kernels broadcast a per-channel operand only
+        // in the layout of the full-size one (a squeeze-and-excitation gate
+        // against a blocked activation); plain, it ran on the reference kernel.
+        var candidates: [dnnl_memory_desc_t] = []
+        if secondShape == outputShape {
+            candidates = [firstValue.layout]
+        } else {
+            if let format = MemoryDescriptor.formatTag(of: firstValue.layout) {
+                candidates.append(try MemoryDescriptor.tagged(secondShape, format: format))
+            }
+            candidates.append(try MemoryDescriptor.plain(secondShape))
+        }
+        let chosen = try firstNonReference(candidates) { secondLayout in
+            var firstLayout = firstValue.layout, secondLayout = secondLayout, targetLayout = firstValue.layout
+            var desc = dnnl_binary_desc_t()
+            try dnnlCheck(dnnl_binary_desc_init(&desc, algorithm, &firstLayout, &secondLayout, &targetLayout), "describe \(function.rawValue)")
+            return try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: postOps), context: context,
+                                           what: function.rawValue)
+        }
+        let secondLayout = chosen.candidate, descriptor = chosen.descriptor
+        let secondArgument: Argument
+        switch second {
+        case .value(let name) where shape(name).count == rank:
+            secondArgument = argument(try source(name, as: secondLayout))
+        case .value(let name):
+            let plain = try plainSource(name)
+            let view = Value(buffer: plain.buffer, layout: try MemoryDescriptor.plain(secondShape), offset: plain.offset)
+            secondArgument = argument(try converted(view, to: secondLayout))
+        case .constant(let constant):
+            secondArgument = try constantMemory(constant, logicalShape: secondShape, layout: secondLayout)
+        }
         let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
         try append(descriptor, [(DNNL_ARG_SRC_0, argument(firstValue)), (DNNL_ARG_SRC_1, secondArgument), (DNNL_ARG_DST, argument(output))])
+    }
+
+    /// The primitive for the first of `candidates` (e.g. layouts) that
+    /// oneDNN runs on something other than a reference kernel; the first
+    /// candidate's when all of them get one. Candidates oneDNN rejects are
+    /// skipped; the last rejection is thrown when every one is.
+    private func firstNonReference<Candidate>(_ candidates: [Candidate],
+                                              _ make: (Candidate) throws -> PrimitiveDescriptor)
+        throws -> (candidate: Candidate, descriptor: PrimitiveDescriptor) {
+        var fallback: (candidate: Candidate, descriptor: PrimitiveDescriptor)?
+        var lastError: Error?
+        for candidate in candidates {
+            do {
+                let descriptor = try make(candidate)
+                if !descriptor.isReference { return (candidate, descriptor) }
+                if fallback == nil { fallback = (candidate, descriptor) }
+            } catch {
+                lastError = error
+            }
+        }
+        if let fallback { return fallback }
+        throw lastError ?? OneDNNError(operation: "choose an implementation", status: "no candidates")
     }
 
     private mutating func compileMatMul(_ left: Operand, _ right: Operand, _ destination: String) throws {

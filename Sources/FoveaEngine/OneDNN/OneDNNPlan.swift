@@ -25,6 +25,8 @@ final class OneDNNPlan: @unchecked Sendable {
     }
 
     private let steps: [Step]
+    /// What each step computes and on which implementation.
+    let reports: [PlanStep]
     private let memories: [dnnl_memory_t]
     /// Memories inside the workspace, with their byte offsets.
     private let workspaceMemories: [(memory: dnnl_memory_t, offset: Int)]
@@ -50,12 +52,13 @@ final class OneDNNPlan: @unchecked Sendable {
     /// Depthwise convolutions computed inside the 1×1 convolution before them.
     let fusedDepthwiseConvolutions: Int
 
-    init(steps: [Step], memories: [dnnl_memory_t], workspaceMemories: [(memory: dnnl_memory_t, offset: Int)],
+    init(steps: [Step], reports: [PlanStep], memories: [dnnl_memory_t], workspaceMemories: [(memory: dnnl_memory_t, offset: Int)],
          allocations: [UnsafeMutableRawPointer], stream: dnnl_stream_t, threads: Int, weights: WeightStore,
          inputs: [UnsafeMutableBufferPointer<Float>], inputMemories: [[dnnl_memory_t]],
          outputs: [UnsafeMutableBufferPointer<Float>], arenaBytes: Int, workspaceBytes: Int,
          fusedDepthwiseConvolutions: Int) {
         self.steps = steps
+        self.reports = reports
         self.memories = memories
         self.workspaceMemories = workspaceMemories
         self.allocations = allocations
@@ -77,14 +80,11 @@ final class OneDNNPlan: @unchecked Sendable {
             }
         }
         nativeConvolutions = counts
-        oneDNNWinogradConvolutions = steps.count { step in
-            if case .primitive(let primitive, _) = step { return primitive.implementation.contains("wino") }
+        oneDNNWinogradConvolutions = zip(steps, reports).count { step, report in
+            if case .primitive = step { return report.implementation.contains("wino") }
             return false
         }
-        reorders = steps.count { step in
-            if case .primitive(let primitive, _) = step { return primitive.isReorder }
-            return false
-        }
+        reorders = reports.count(where: \.isReorder)
     }
 
     deinit {
@@ -133,27 +133,48 @@ final class OneDNNPlan: @unchecked Sendable {
         }
     }
 
+    /// Runs once more per step, waiting for each to finish, and adds each
+    /// step's nanoseconds to `nanoseconds` (one entry per step).
+    func profile(adding nanoseconds: inout [UInt64]) throws {
+        precondition(nanoseconds.count == steps.count, "one entry per step")
+        try run { index, body in
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            try dnnlCheck(dnnl_stream_wait(stream), "finish a profiled step")
+            nanoseconds[index] += DispatchTime.now().uptimeNanoseconds - start
+        }
+    }
+
     private func run() throws {
+        try run { _, body in try body() }
+    }
+
+    /// Runs every step through `perform`, which calls the step's body.
+    private func run(_ perform: (Int, () throws -> Void) throws -> Void) throws {
         precondition(workspace != nil, "a plan runs only once its workspace is bound")
         OpenMPThreads.setForCurrentThread(threads)
-        for step in steps {
-            switch step {
-            case .primitive(let primitive, let arguments):
-                try arguments.withUnsafeBufferPointer { args in
-                    try dnnlCheck(dnnl_primitive_execute(primitive.handle, stream, Int32(args.count), args.baseAddress),
-                                  "execute a primitive")
-                }
-            case .fill(let address, let count, let value):
-                floats(at: address).update(repeating: value, count: count)
-            case .copy(let values, let address):
-                values.withUnsafeBufferPointer { floats(at: address).update(from: $0.baseAddress!, count: values.count) }
-            case .native(let convolution, let weights, let source, let destination, let scratch):
-                // Our kernel reads what the primitives before it wrote.
-                try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a native convolution")
-                NativeConvolution.Run(convolution: convolution, weights: weights, source: floats(at: source),
-                                      destination: floats(at: destination), scratch: floats(at: scratch), threads: threads)()
-            }
+        for (index, step) in steps.enumerated() {
+            try perform(index) { try self.perform(step) }
         }
         try dnnlCheck(dnnl_stream_wait(stream), "finish execution")
+    }
+
+    private func perform(_ step: Step) throws {
+        switch step {
+        case .primitive(let primitive, let arguments):
+            try arguments.withUnsafeBufferPointer { args in
+                try dnnlCheck(dnnl_primitive_execute(primitive.handle, stream, Int32(args.count), args.baseAddress),
+                              "execute a primitive")
+            }
+        case .fill(let address, let count, let value):
+            floats(at: address).update(repeating: value, count: count)
+        case .copy(let values, let address):
+            values.withUnsafeBufferPointer { floats(at: address).update(from: $0.baseAddress!, count: values.count) }
+        case .native(let convolution, let weights, let source, let destination, let scratch):
+            // Our kernel reads what the primitives before it wrote.
+            try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a native convolution")
+            NativeConvolution.Run(convolution: convolution, weights: weights, source: floats(at: source),
+                                  destination: floats(at: destination), scratch: floats(at: scratch), threads: threads)()
+        }
     }
 }

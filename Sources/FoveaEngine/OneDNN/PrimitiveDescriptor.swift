@@ -39,11 +39,26 @@ final class PrimitiveDescriptor {
     /// oneDNN's name for the implementation, e.g. "jit_wino_4x3:avx512_core".
     var implementation: String { Self.implementation(of: handle) }
 
-    static func implementation(of descriptor: const_dnnl_primitive_desc_t?) -> String {
+    private static func implementation(of descriptor: const_dnnl_primitive_desc_t?) -> String {
         var name: UnsafePointer<CChar>?
         guard dnnl_primitive_desc_query(descriptor, dnnl_query_impl_info_str, 0, &name) == dnnl_success, let name else { return "" }
         return String(cString: name)
     }
+
+    /// Whether oneDNN chose a reference implementation (see `PlanStep.isReference`).
+    var isReference: Bool { implementation.hasPrefix("ref") }
+
+    /// Shapes of the activations the primitive reads (not its weights).
+    var sourceShapes: [[Int]] {
+        var shapes: [[Int]] = []
+        for index in 0..<Int32(64) {
+            guard let layout = dnnl_primitive_desc_query_md(handle, dnnl_query_src_md, index), layout.pointee.ndims > 0 else { break }
+            shapes.append(MemoryDescriptor.shape(layout.pointee))
+        }
+        return shapes
+    }
+
+    var destinationShape: [Int] { MemoryDescriptor.shape(memoryDescriptor(dnnl_query_dst_md)) }
 
     func memoryDescriptor(_ query: dnnl_query_t, index: Int32 = 0) -> dnnl_memory_desc_t {
         dnnl_primitive_desc_query_md(handle, query, index).pointee
@@ -69,25 +84,6 @@ final class Primitive {
     let handle: dnnl_primitive_t
 
     init(handle: dnnl_primitive_t) { self.handle = handle }
-
-    /// The descriptor oneDNN keeps inside the primitive (owned by it).
-    private var descriptor: const_dnnl_primitive_desc_t? {
-        var descriptor: const_dnnl_primitive_desc_t?
-        return dnnl_primitive_get_primitive_desc(handle, &descriptor) == dnnl_success ? descriptor : nil
-    }
-
-    /// oneDNN's name for the implementation it runs, as for `PrimitiveDescriptor`.
-    var implementation: String {
-        guard let descriptor else { return "" }
-        return PrimitiveDescriptor.implementation(of: descriptor)
-    }
-
-    /// Whether the primitive only converts a layout (a reorder).
-    var isReorder: Bool {
-        var kind = dnnl_undefined_primitive
-        guard let descriptor, dnnl_primitive_desc_query(descriptor, dnnl_query_primitive_kind, 0, &kind) == dnnl_success else { return false }
-        return kind == dnnl_reorder
-    }
 
     deinit { dnnl_primitive_destroy(handle) }
 }

@@ -16,6 +16,7 @@ public struct Optimizer: Sendable {
     /// a Relu after a residual Add only once the Add became a sum post-op.
     public static let standard = Optimizer(passes: [
         NoOpElimination(),
+        ChannelAffineFolding(),
         ConvBNFolding(),
         ActivationPatternRecognition(),
         ActivationFusion(),

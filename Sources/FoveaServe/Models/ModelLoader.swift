@@ -49,7 +49,9 @@ public struct ModelLoader: Sendable {
         let elementCount = settings.preprocess.elementCount
         var executors: [any BatchExecutor] = []
         do {
-            let first = try Engine(model: model, threads: threadsPerInstance)
+            var engineLogger = logger
+            engineLogger[metadataKey: "model"] = "\(settings.name)"
+            let first = try Engine(model: model, threads: threadsPerInstance, logger: engineLogger)
             for instance in 0..<instances {
                 let engine = instance == 0 ? first : first.instance()
                 // Only the first instance runs lone requests on every core (`BatchScheduler`).

@@ -3,11 +3,12 @@ import ArgumentParser
 import FoveaEngine
 
 /// `fovea inspect MODEL.onnx`: what a model expects and how big it is,
+/// and which of its nodes oneDNN runs on a reference kernel on this CPU,
 /// without running it.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a model's inputs, outputs, operators, parameters and MACs.")
+        abstract: "Show a model's inputs, outputs, operators, parameters and MACs, and any node on a slow reference kernel.")
 
     @Argument(help: "Path to an ONNX model.")
     var model: String
@@ -26,6 +27,16 @@ struct InspectCommand: ParsableCommand {
         let width = metadata.operatorHistogram.keys.map(\.count).max() ?? 0
         for (op, count) in metadata.operatorHistogram.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
             print("  \(op.padding(toLength: width, withPad: " ", startingAt: 0))  \(count)")
+        }
+        // Batch 8 too, where the file leaves the batch open: layouts and
+        // kernels are chosen per batch size.
+        let batches = loaded.graph.inputs.allSatisfy { $0.shape.first == nil } ? [1, 8] : [1]
+        let engine = try Engine(model: loaded)
+        for batch in batches {
+            let plan = try engine.plan(batchSize: batch)
+            let reference = plan.referenceSteps
+            print("plan, batch \(batch): \(plan.steps.count) steps, \(plan.reorders) reorders, \(reference.count) on reference kernels")
+            for step in reference { print("  reference kernel: \(step)") }
         }
     }
 

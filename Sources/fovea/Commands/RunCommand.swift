@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("the model takes \(loaded.metadata.inputs.count) input(s), \(tensors.count) given")
         }
         guard let batch = tensors.first?.shape.first else { throw ValidationError("the first input is a scalar") }
-        let engine = try Engine(model: loaded, threads: threads)
+        let engine = try Engine(model: loaded, threads: threads, logger: makeLogger(label: "fovea", level: .warning))
         let plan = try engine.plan(batchSize: batch)
         for (tensor, signature) in zip(tensors, plan.inputs) where tensor.shape != signature.shape {
             throw ValidationError("input '\(signature.name)' has shape \(tensor.shape), the model expects \(signature.shape)")

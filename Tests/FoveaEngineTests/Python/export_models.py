@@ -2,7 +2,10 @@
 non-trivial BatchNorm statistics (no weight downloads).
 
 usage: export_models.py OUT_DIR NAME [NAME ...]
-Writes OUT_DIR/NAME.onnx; existing files are kept.
+Writes OUT_DIR/NAME.onnx; existing files are kept. NAME is a torchvision
+model, one of the networks defined beside this script or in Scripts/models,
+or `timm_` and a PyTorch Image Models architecture (e.g.
+timm_efficientnet_b0), exported at its default input size.
 """
 import os
 import sys
@@ -16,6 +19,7 @@ from models.parnet import parnet_s  # noqa: E402
 from concat_branches import ConcatBranches  # noqa: E402
 from conv3x3_cases import Conv3x3Cases  # noqa: E402
 from depthwise_pairs import DepthwisePairs  # noqa: E402
+import kernel_patterns  # noqa: E402
 
 
 def build(name):
@@ -29,6 +33,11 @@ def build(name):
         return Conv3x3Cases()
     if name == "depthwise_pairs":
         return DepthwisePairs()
+    if name in kernel_patterns.NAMES:
+        return kernel_patterns.build(name)
+    if name.startswith("timm_"):
+        import timm
+        return timm.create_model(name[len("timm_"):], pretrained=False)
     if name == "resnet18_transfer":
         model = torchvision.models.resnet18()
         model.fc = torch.nn.Linear(model.fc.in_features, 5)
@@ -59,7 +68,8 @@ def main():
         with torch.no_grad():
             randomize_batchnorm(model, generator)
         model.eval()
-        example = torch.randn(1, 3, 224, 224)
+        size = model.default_cfg["input_size"][1:] if name.startswith("timm_") else (224, 224)
+        example = torch.randn(1, 3, *size)
         temporary = path + ".partial"
         torch.onnx.export(model, example, temporary, opset_version=13, input_names=["input"], output_names=["output"],
                           dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})

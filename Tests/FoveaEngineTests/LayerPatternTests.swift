@@ -1,0 +1,37 @@
+import FoveaEngine
+import XCTest
+
+/// The layer patterns oneDNN 2.6 sends to a reference kernel when a plan
+/// takes its first choice of layouts (`Python/kernel_patterns.py`) run on
+/// JIT kernels at batch 1 and 8, on every CPU, and match onnxruntime.
+final class LayerPatternTests: XCTestCase {
+    /// EfficientNet's gate: spatial mean, SiLU, Sigmoid; the blocked
+    /// activation times the per-image, per-channel gate.
+    func testSqueezeExcitationViaReduceMeanWithSigmoidGate() throws { try assertMatchesOnnxRuntime(model: "se_reduce_mean_sigmoid") }
+    /// MobileNetV3's gate: global average pooling, ReLU, HardSigmoid; with
+    /// a 5×5 depthwise convolution of stride 2 before it.
+    func testSqueezeExcitationViaGlobalPoolWithHardSigmoidGate() throws {
+        try assertMatchesOnnxRuntime(model: "se_global_pool_hard_sigmoid")
+    }
+    /// Grouped 3×3 (stride 1 and 2) and 1×1 convolutions narrower than any channel block.
+    func testGroupedConvolutionsOf4ChannelsPerGroup() throws { try assertMatchesOnnxRuntime(model: "grouped_conv_width4") }
+    /// RegNet's group width: narrower than the 16-channel blocks of the AVX-512 kernels.
+    func testGroupedConvolutionsOf8ChannelsPerGroup() throws { try assertMatchesOnnxRuntime(model: "grouped_conv_width8") }
+    func testGroupedConvolutionsOf16ChannelsPerGroup() throws { try assertMatchesOnnxRuntime(model: "grouped_conv_width16") }
+    /// A multiple of 8 that 16 does not divide.
+    func testGroupedConvolutionsOf24ChannelsPerGroup() throws { try assertMatchesOnnxRuntime(model: "grouped_conv_width24") }
+
+    /// Mul and Add by [C,1,1] constants after a convolution, before a
+    /// ReLU, and split across two nodes after pooling.
+    func testPerChannelMulAndAddByConstants() throws { try assertMatchesOnnxRuntime(model: "channel_affine") }
+
+    /// Every per-channel Mul and Add by a constant becomes part of a
+    /// BatchNormalization, and the one after the stem convolution is folded
+    /// into it: three affine maps of five nodes leave two nodes.
+    func testPerChannelMulAndAddFoldIntoConvolutionOrOneBatchNormalization() throws {
+        let model = try Model.load(path: try PythonTools.exportedModel("channel_affine"))
+        let kinds = model.graph.nodes.map(\.op.kind)
+        XCTAssertFalse(kinds.contains("Mul") || kinds.contains("Add"), "\(kinds)")
+        XCTAssertEqual(kinds.count { $0 == "BatchNormalization" }, 2, "\(kinds)")
+    }
+}

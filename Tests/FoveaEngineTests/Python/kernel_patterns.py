@@ -1,0 +1,110 @@
+"""Small networks, one per layer pattern that oneDNN 2.6 runs only on a
+reference kernel when the engine takes its first choice: the
+squeeze-and-excitation gate (a blocked activation times a per-channel
+vector), grouped convolutions whose groups are narrower than a channel
+block, per-channel scales and shifts written as Mul/Add with a [C,1,1]
+constant (how older exporters spell BatchNormalization), and a 5×5
+depthwise convolution with stride 2.
+
+`build(name)` returns the network for a name of `NAMES`.
+"""
+import torch
+from torch import nn
+
+
+class SqueezeExcitation(nn.Module):
+    """EfficientNet's SE block (spatial mean, two 1×1 convolutions, a
+    sigmoid gate) or MobileNetV3's (global average pooling, ReLU,
+    hard-sigmoid gate)."""
+
+    def __init__(self, channels, squeezed, mobilenet_v3):
+        super().__init__()
+        self.mobilenet_v3 = mobilenet_v3
+        self.reduce = nn.Conv2d(channels, squeezed, 1)
+        self.expand = nn.Conv2d(squeezed, channels, 1)
+
+    def forward(self, x):
+        if self.mobilenet_v3:
+            s = nn.functional.adaptive_avg_pool2d(x, 1)
+            s = nn.functional.hardsigmoid(self.expand(torch.relu(self.reduce(s))))
+        else:
+            s = x.mean((2, 3), keepdim=True)
+            s = torch.sigmoid(self.expand(nn.functional.silu(self.reduce(s))))
+        return x * s
+
+
+class SqueezeExcitationNet(nn.Module):
+    def __init__(self, mobilenet_v3):
+        super().__init__()
+        activation = nn.Hardswish() if mobilenet_v3 else nn.SiLU()
+        self.stem = nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1), nn.BatchNorm2d(32), activation)
+        self.depthwise = nn.Sequential(nn.Conv2d(32, 32, 3, 1, 1, groups=32), nn.BatchNorm2d(32), activation)
+        self.gate = SqueezeExcitation(32, 8, mobilenet_v3)
+        self.project = nn.Sequential(nn.Conv2d(32, 24, 1), nn.BatchNorm2d(24))
+        self.expand = nn.Sequential(nn.Conv2d(24, 72, 1), nn.BatchNorm2d(72), activation)
+        self.depthwise_strided = nn.Sequential(nn.Conv2d(72, 72, 5, 2, 2, groups=72), nn.BatchNorm2d(72), activation)
+        self.gate_strided = SqueezeExcitation(72, 24, mobilenet_v3)
+        self.head = nn.Linear(72, 10)
+
+    def forward(self, x):
+        x = self.gate(self.depthwise(self.stem(x)))
+        x = self.expand(self.project(x))
+        x = self.gate_strided(self.depthwise_strided(x))
+        return self.head(x.mean((2, 3)))
+
+
+class GroupedConvolutionNet(nn.Module):
+    """3×3 and 1×1 convolutions with `width` channels per group (RegNet,
+    ResNeXt, ShuffleNet v1), each followed by BatchNorm and ReLU."""
+
+    def __init__(self, width):
+        super().__init__()
+        channels = 96
+        self.stem = nn.Sequential(nn.Conv2d(3, channels, 3, 2, 1), nn.ReLU())
+        self.grouped = nn.Sequential(
+            nn.Conv2d(channels, channels, 3, 1, 1, groups=channels // width, bias=False), nn.BatchNorm2d(channels), nn.ReLU(),
+            nn.Conv2d(channels, channels, 3, 2, 1, groups=channels // width, bias=False), nn.BatchNorm2d(channels), nn.ReLU(),
+            nn.Conv2d(channels, 2 * channels, 1, groups=channels // width, bias=False), nn.BatchNorm2d(2 * channels), nn.ReLU())
+        self.head = nn.Linear(2 * channels, 10)
+
+    def forward(self, x):
+        return self.head(self.grouped(self.stem(x)).mean((2, 3)))
+
+
+class ChannelAffineNet(nn.Module):
+    """Per-channel Mul and Add with [C,1,1] constants: after a convolution
+    (foldable into it), after pooling and before a ReLU (DenseNet's
+    pre-activation), and alone."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 32, 3, 2, 1)
+        self.conv = nn.Conv2d(32, 48, 3, 1, 1)
+        self.scales = nn.ParameterList([nn.Parameter(torch.rand(c, 1, 1) + 0.5) for c in (32, 32, 48)])
+        self.shifts = nn.ParameterList([nn.Parameter(torch.randn(c, 1, 1) * 0.1) for c in (32, 32, 48)])
+        self.head = nn.Linear(48, 10)
+
+    def forward(self, x):
+        x = self.stem(x) * self.scales[0] + self.shifts[0]
+        x = nn.functional.max_pool2d(x, 2)
+        x = torch.relu(x * self.scales[1] + self.shifts[1])
+        x = self.conv(x)
+        x = nn.functional.avg_pool2d(x, 2) * self.scales[2]
+        x = x + self.shifts[2]
+        return self.head(x.mean((2, 3)))
+
+
+BUILDERS = {
+    "se_reduce_mean_sigmoid": lambda: SqueezeExcitationNet(mobilenet_v3=False),
+    "se_global_pool_hard_sigmoid": lambda: SqueezeExcitationNet(mobilenet_v3=True),
+    "grouped_conv_width4": lambda: GroupedConvolutionNet(4),
+    "grouped_conv_width8": lambda: GroupedConvolutionNet(8),
+    "grouped_conv_width16": lambda: GroupedConvolutionNet(16),
+    "grouped_conv_width24": lambda: GroupedConvolutionNet(24),
+    "channel_affine": ChannelAffineNet,
+}
+NAMES = list(BUILDERS)
+
+
+def build(name):
+    return BUILDERS[name]()
