@@ -63,7 +63,8 @@ def main():
     print(f"{'model':<24} {'batch':>5} {'fovea ms':>9} {'ort ms':>9} {'latency ratio':>13} "
           f"{'fovea img/s':>11} {'ort img/s':>10} {'throughput ratio':>16}")
     for model in args.models:
-        for batch in batches:
+        fixed = any(isinstance(d, int) for d in (i.shape[0] for i in ort.InferenceSession(model, providers=["CPUExecutionProvider"]).get_inputs()))
+        for batch in ([1] if fixed else batches):
             ours, theirs = [], []
             for _ in range(args.rounds):
                 ours.append(bench_fovea(args.fovea, model, batch, args.seconds, args.threads, args.convolution))

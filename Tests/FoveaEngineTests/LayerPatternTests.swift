@@ -21,6 +21,17 @@ final class LayerPatternTests: XCTestCase {
     /// A multiple of 8 that 16 does not divide.
     func testGroupedConvolutionsOf24ChannelsPerGroup() throws { try assertMatchesOnnxRuntime(model: "grouped_conv_width24") }
 
+    /// Pad nodes before an average pooling, a convolution and a max pooling.
+    func testExplicitPaddingBeforePoolingAndConvolution() throws { try assertMatchesOnnxRuntime(model: "explicit_padding") }
+
+    /// Every Pad becomes part of the window of the pooling or convolution
+    /// reading it, or goes where it pads nothing.
+    func testPadNodesFoldIntoTheWindowsReadingThem() throws {
+        let model = try Model.load(path: try PythonTools.exportedModel("explicit_padding"))
+        XCTAssertGreaterThanOrEqual(model.metadata.operatorHistogram["Pad"] ?? 0, 3, "the export spells padding as Pad nodes")
+        XCTAssertFalse(model.graph.nodes.contains { $0.op is Pad }, "\(model.graph.nodes.map(\.op.kind))")
+    }
+
     /// Mul and Add by [C,1,1] constants after a convolution, before a
     /// ReLU, and split across two nodes after pooling.
     func testPerChannelMulAndAddByConstants() throws { try assertMatchesOnnxRuntime(model: "channel_affine") }

@@ -15,4 +15,17 @@ final class OptimizerTests: XCTestCase {
             XCTAssertEqual(conv.postOps.last, .activation(.relu), "the block's Relu follows the sum")
         }
     }
+
+    /// The Caffe2 ShuffleNet of the ONNX model zoo computes its weights and
+    /// BatchNorm parameters with ConstantOfShape nodes: computed once at
+    /// load, they are constants like any other, and every BatchNormalization
+    /// folds into the convolution before it.
+    func testComputedWeightsBecomeConstantsAndBatchNormFoldsIntoConvolutions() throws {
+        let path = try PythonTools.onnxTestData().appendingPathComponent("light/light_shufflenet.onnx").path
+        let model = try Model.load(path: path)
+        XCTAssertEqual(model.metadata.operatorHistogram["BatchNormalization"], 49)
+        let kinds = Set(model.graph.nodes.map(\.op.kind))
+        XCTAssertFalse(kinds.contains("ConstantOfShape"), "\(kinds)")
+        XCTAssertFalse(kinds.contains("BatchNormalization"), "\(kinds)")
+    }
 }

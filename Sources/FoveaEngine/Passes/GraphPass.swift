@@ -16,6 +16,8 @@ public struct Optimizer: Sendable {
     /// a Relu after a residual Add only once the Add became a sum post-op.
     public static let standard = Optimizer(passes: [
         NoOpElimination(),
+        ConstantFolding(),
+        PadFolding(),
         ChannelAffineFolding(),
         ConvBNFolding(),
         ActivationPatternRecognition(),

@@ -1,10 +1,11 @@
 """Small networks, one per layer pattern that oneDNN 2.6 runs only on a
-reference kernel when the engine takes its first choice: the
-squeeze-and-excitation gate (a blocked activation times a per-channel
-vector), grouped convolutions whose groups are narrower than a channel
-block, per-channel scales and shifts written as Mul/Add with a [C,1,1]
-constant (how older exporters spell BatchNormalization), and a 5×5
-depthwise convolution with stride 2.
+reference kernel, or on a slow plain-layout one, when the engine takes its
+first choice: the squeeze-and-excitation gate (a blocked activation times
+a per-channel vector), grouped convolutions whose groups are narrower than
+a channel block, per-channel scales and shifts written as Mul/Add with a
+[C,1,1] constant (how older exporters spell BatchNormalization), a 5×5
+depthwise convolution with stride 2, and padding exported as its own Pad
+node before a pooling or a convolution.
 
 `build(name)` returns the network for a name of `NAMES`.
 """
@@ -94,6 +95,26 @@ class ChannelAffineNet(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class ExplicitPaddingNet(nn.Module):
+    """Pad nodes before an average pooling that counts padding (how PyTorch
+    exports `avg_pool2d(padding=1)`), a convolution without padding of its
+    own, and a max pooling (padding −∞); and a pad of nothing."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, 2, 1)
+        self.conv = nn.Conv2d(16, 32, 3)
+        self.head = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = torch.relu(self.stem(x))
+        x = nn.functional.avg_pool2d(x, 3, 1, 1)
+        x = self.conv(nn.functional.pad(x, (1, 1, 1, 1)))
+        x = nn.functional.max_pool2d(nn.functional.pad(x, (0, 1, 0, 1), value=float("-inf")), 2)
+        x = nn.functional.pad(x, (0, 0, 0, 0))
+        return self.head(x.mean((2, 3)))
+
+
 BUILDERS = {
     "se_reduce_mean_sigmoid": lambda: SqueezeExcitationNet(mobilenet_v3=False),
     "se_global_pool_hard_sigmoid": lambda: SqueezeExcitationNet(mobilenet_v3=True),
@@ -102,6 +123,7 @@ BUILDERS = {
     "grouped_conv_width16": lambda: GroupedConvolutionNet(16),
     "grouped_conv_width24": lambda: GroupedConvolutionNet(24),
     "channel_affine": ChannelAffineNet,
+    "explicit_padding": ExplicitPaddingNet,
 }
 NAMES = list(BUILDERS)
 
