@@ -60,6 +60,8 @@ public enum Kernel: Sendable {
         public var scale: NamedConstant
         public var shift: NamedConstant
         public var epsilon: Float
+        /// A ReLU applied to the result.
+        public var fusedRelu: Bool
     }
 
     public struct LocalResponseNormalization: Sendable {
@@ -122,7 +124,7 @@ extension Kernel {
         case .convolution(let k): return k.groups > 1 ? "Conv (\(k.groups) groups)" : "Conv"
         case .pooling(let k): return k.algorithm == .max ? "MaxPool" : "AveragePool"
         case .innerProduct: return "Gemm"
-        case .batchNormalization: return "BatchNormalization"
+        case .batchNormalization(let k): return k.fusedRelu ? "BatchNormalization + Relu" : "BatchNormalization"
         case .localResponseNormalization: return "LRN"
         case .activation(_, _, let function): return function.description
         case .binary(let function, _, _, _, _): return function.rawValue

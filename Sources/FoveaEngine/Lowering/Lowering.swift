@@ -127,7 +127,7 @@ public enum Lowering {
             case let norm as BatchNormalization:
                 kernels.append(.batchNormalization(.init(
                     source: try runtime(0), destination: output, mean: try constant(3), variance: try constant(4),
-                    scale: try constant(1), shift: try constant(2), epsilon: norm.epsilon)))
+                    scale: try constant(1), shift: try constant(2), epsilon: norm.epsilon, fusedRelu: norm.fusedRelu)))
 
             case let lrn as LocalResponseNormalization:
                 kernels.append(.localResponseNormalization(.init(source: try runtime(0), destination: output, size: lrn.size,
@@ -162,7 +162,12 @@ public enum Lowering {
             case let concat as Concat:
                 let sources = try node.inputs.indices.map { try runtime($0) }
                 let axis = try ShapeMath.normalize(axis: concat.axis, rank: type(output).rank)
-                kernels.append(.concat(sources: sources, axis: axis, destination: output))
+                if sources.count == 1 {
+                    // DenseNet's first layer concatenates a list of one feature.
+                    kernels.append(.reshape(source: sources[0], destination: output))
+                } else {
+                    kernels.append(.concat(sources: sources, axis: axis, destination: output))
+                }
 
             case let softmax as Softmax:
                 let input = try runtime(0)

@@ -59,9 +59,11 @@ struct OneDNNCompiler {
     private var kernelIndex = 0
     private var concats: [InPlaceConcat] = []
     private var concatAssemblies: [ConcatAssembly] = []
-    /// Source value → (index into `concats`, position among its sources).
-    private var concatSlots: [String: (concat: Int, source: Int)] = [:]
-    /// Sources whose producer already wrote them into their concat slot.
+    /// Source value → index into `concats` of the family it is placed in.
+    private var concatSlots: [String: Int] = [:]
+    /// Concat result → index into `concats` of its family.
+    private var concatResults: [String: Int] = [:]
+    /// Values already in their place in a concat family's buffer.
     private var placedInConcat: Set<String> = []
     /// Concat + channel shuffle groups by the concat's kernel index.
     private var shuffles: [Int: ShuffledConcat] = [:]
@@ -101,12 +103,13 @@ struct OneDNNCompiler {
             coveredKernels.formUnion(shuffle.kernels.dropFirst())
         }
         let shuffledSources = Set(shuffles.values.flatMap(\.sources))
-        concats = InPlaceConcat.candidates(in: program).filter { $0.sources.allSatisfy { !shuffledSources.contains($0) } }
+        concats = InPlaceConcat.candidates(in: program, excluding: shuffledSources)
         concatAssemblies = concats.map { _ in .undecided }
-        for (index, concat) in concats.enumerated() {
-            for (position, source) in concat.sources.enumerated() { concatSlots[source] = (index, position) }
+        for (index, family) in concats.enumerated() {
+            for source in family.sources.keys { concatSlots[source] = index }
+            for result in family.results.keys { concatResults[result] = index }
         }
-        let concatSources = shuffledSources.union(concats.flatMap(\.sources))
+        let concatSources = shuffledSources.union(concats.flatMap { Array($0.sources.keys) + Array($0.results.keys) })
         for fusion in FusedDepthwise.find(in: program, excluding: concatSources)
         where !coveredKernels.contains(fusion.pointwiseIndex) && !coveredKernels.contains(fusion.depthwiseIndex) {
             fusedDepthwise[fusion.pointwiseIndex] = fusion
@@ -813,34 +816,36 @@ struct OneDNNCompiler {
     /// in-place concat; the first source to ask fixes the result's format
     /// from the layout its producer prefers (`preferred`).
     private mutating func concatSlot(for name: String, preferring preferred: dnnl_memory_desc_t) throws -> Value? {
-        guard let slot = concatSlots[name] else { return nil }
-        let index = slot.concat, position = slot.source
-        let concat = concats[index]
+        guard let index = concatSlots[name], let range = concats[index].sources[name] else { return nil }
+        let family = concats[index]
         if case .undecided = concatAssemblies[index] {
-            if let format = try concat.format(matching: preferred, ofSource: position) {
-                let buffer = newBuffer(size: MemoryDescriptor.size(try concat.resultLayout(format: format)))
+            if let format = try family.format(matching: preferred, ofSource: name) {
+                let buffer = newBuffer(size: MemoryDescriptor.size(try family.layout(0..<family.shape[1], format: format)))
                 concatAssemblies[index] = .assembling(buffer: buffer, format: format)
             } else {
                 concatAssemblies[index] = .rejected
             }
         }
         guard case .assembling(let buffer, let format) = concatAssemblies[index] else { return nil }
-        return Value(buffer: buffer, layout: try concat.sourceLayout(position, format: format), offset: concat.byteOffset(ofSource: position))
+        return Value(buffer: buffer, layout: try family.layout(range, format: format), offset: family.byteOffset(range))
     }
 
     /// Completes the in-place concat producing `destination`, copying in the
     /// sources whose producers could not write their slot. False when the
     /// concat is not assembled in place.
     private mutating func assembleInPlace(_ destination: String) throws -> Bool {
-        guard let index = concats.firstIndex(where: { $0.destination == destination }),
+        guard let index = concatResults[destination], let result = concats[index].results[destination],
               case .assembling(let buffer, let format) = concatAssemblies[index] else { return false }
-        let concat = concats[index]
-        for (position, source) in concat.sources.enumerated() where !placedInConcat.contains(source) {
-            let slot = Value(buffer: buffer, layout: try concat.sourceLayout(position, format: format),
-                             offset: concat.byteOffset(ofSource: position))
-            try reorder(try value(source), into: slot)
+        let family = concats[index]
+        for source in result.sources where !placedInConcat.contains(source) {
+            guard let range = family.sources[source] ?? family.results[source]?.channels else { continue }
+            try reorder(try value(source), into: Value(buffer: buffer, layout: try family.layout(range, format: format),
+                                                       offset: family.byteOffset(range)))
+            placedInConcat.insert(source)
         }
-        values[destination] = Value(buffer: buffer, layout: try concat.resultLayout(format: format))
+        values[destination] = Value(buffer: buffer, layout: try family.layout(result.channels, format: format),
+                                    offset: family.byteOffset(result.channels))
+        placedInConcat.insert(destination)
         return true
     }
 
@@ -912,6 +917,7 @@ struct OneDNNCompiler {
         let channels = shape(norm.source)[1]
         var desc = dnnl_batch_normalization_desc_t()
         let flags = dnnl_use_global_stats.rawValue | dnnl_use_scale.rawValue | dnnl_use_shift.rawValue
+            | (norm.fusedRelu ? dnnl_fuse_norm_relu.rawValue : 0)
         try dnnlCheck(dnnl_batch_normalization_forward_desc_init(&desc, dnnl_forward_inference, &layout, norm.epsilon, flags),
                       "describe batch normalization")
         let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "batch normalization")

@@ -1,6 +1,7 @@
 /// Moves an activation into the post-ops of the kernel producing its input
-/// (Conv, Gemm, element-wise Add), when nothing else reads the kernel's raw
-/// output. The activation then costs no extra memory pass.
+/// (Conv, Gemm, element-wise Add; a ReLU also into BatchNormalization, as
+/// DenseNet's pre-activations have it), when nothing else reads the
+/// kernel's raw output. The activation then costs no extra memory pass.
 public struct ActivationFusion: GraphPass {
     public init() {}
 
@@ -27,6 +28,9 @@ public struct ActivationFusion: GraphPass {
             case var binary as ElementwiseBinary where binary.function == .add:
                 binary.postOps.append(postOp)
                 producer.op = binary
+            case var norm as BatchNormalization where activation.function == .relu && !norm.fusedRelu:
+                norm.fusedRelu = true
+                producer.op = norm
             default:
                 continue
             }

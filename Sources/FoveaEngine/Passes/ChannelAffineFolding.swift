@@ -89,7 +89,7 @@ public struct ChannelAffineFolding: GraphPass {
 
     /// A BatchNormalization node's map as x·scale + shift per channel.
     private static func scaleAndShift(_ node: Node, constants: [String: Tensor]) -> (scale: [Float], shift: [Float])? {
-        guard let norm = node.op as? BatchNormalization else { return nil }
+        guard let norm = node.op as? BatchNormalization, !norm.fusedRelu else { return nil }
         let parameters = node.inputs[1...].compactMap { constants[$0]?.floats }
         guard parameters.count == 4 else { return nil }
         let (gamma, beta, mean, variance) = (parameters[0], parameters[1], parameters[2], parameters[3])

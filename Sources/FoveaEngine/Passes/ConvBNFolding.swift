@@ -10,7 +10,7 @@ public struct ConvBNFolding: GraphPass {
         var index = 0
         while index < graph.nodes.count {
             defer { index += 1 }
-            guard let norm = graph.nodes[index].op as? BatchNormalization else { continue }
+            guard let norm = graph.nodes[index].op as? BatchNormalization, !norm.fusedRelu else { continue }
             let bnNode = graph.nodes[index]
             let producers = graph.producers()
             let consumers = graph.consumerCounts()

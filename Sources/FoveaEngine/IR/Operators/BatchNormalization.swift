@@ -1,6 +1,8 @@
 /// Inference-mode batch normalization; inputs `X, scale, B, mean, var`.
+/// `fusedRelu` (set by `ActivationFusion`) applies a ReLU to the result.
 public struct BatchNormalization: Operator {
     public var epsilon: Float
+    public var fusedRelu = false
 
     public init(epsilon: Float) { self.epsilon = epsilon }
 
