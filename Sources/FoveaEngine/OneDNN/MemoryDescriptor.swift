@@ -47,6 +47,11 @@ enum MemoryDescriptor {
         return activationTags(rank: shape.count).first { tag in (try? tagged(shape, format: tag)).map { equal($0, descriptor) } ?? false }
     }
 
+    /// Whether `tag` is one of the channel-blocked `activationTags`.
+    static func isChannelBlocked(_ tag: dnnl_format_tag_t) -> Bool {
+        [dnnl_aBc8b, dnnl_aBc16b, dnnl_aBcd8b, dnnl_aBcd16b, dnnl_aBcde8b, dnnl_aBcde16b].contains(tag)
+    }
+
     /// The layouts of N×C×… activations oneDNN has kernels for: 16- and
     /// 8-channel blocks (nChw16c, nChw8c), channels last (nhwc), plain
     /// (nchw), in the order a plan prefers them.

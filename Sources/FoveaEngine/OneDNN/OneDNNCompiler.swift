@@ -620,7 +620,7 @@ struct OneDNNCompiler {
         let formats = MemoryDescriptor.activationTags(rank: shape(conv.source).count)
         let chosen = try firstNonReference(formats) { format in
             var operation = try convolutionOperation(conv, logicalWeights: logicalWeights, target: try MemoryDescriptor.any(shape(conv.destination)),
-                                                     algorithm: dnnl_convolution_direct, activationFormat: format)
+                                                     algorithm: dnnl_convolution_direct, activationFormats: (format, format))
             return try PrimitiveDescriptor(operation: &operation, attributes: PrimitiveAttributes(postOps: conv.postOps),
                                            context: context, what: "convolution \(shape(conv.source)) → \(shape(conv.destination))")
         }
@@ -773,17 +773,18 @@ struct OneDNNCompiler {
                                        context: context, what: "convolution \(shape(conv.source)) → \(shape(conv.destination))")
     }
 
-    /// `activationFormat` holds both activations to one format instead of
+    /// `activationFormats` holds the activations to these formats instead of
     /// the strategy's choice.
     private func convolutionOperation(_ conv: Kernel.Convolution, logicalWeights: [Int], target: dnnl_memory_desc_t,
                                       algorithm: dnnl_alg_kind_t, weightsLayout: dnnl_memory_desc_t? = nil,
-                                      activationFormat: dnnl_format_tag_t? = nil) throws -> dnnl_convolution_desc_t {
+                                      activationFormats: (source: dnnl_format_tag_t, destination: dnnl_format_tag_t)? = nil)
+        throws -> dnnl_convolution_desc_t {
         let inputShape = shape(conv.source), outputShape = shape(conv.destination)
         var sourceLayout = try MemoryDescriptor.any(inputShape)
         var weightsLayout = try weightsLayout ?? MemoryDescriptor.any(logicalWeights)
         var biasLayout = try MemoryDescriptor.plain([conv.weights.tensor.shape[0]])
         var targetLayout = target
-        let formats = activationFormat.map { (source: $0, destination: $0) }
+        let formats: (source: dnnl_format_tag_t?, destination: dnnl_format_tag_t?) = activationFormats.map { ($0.source, $0.destination) }
             ?? strategy.convolutionFormats(source: inputShape, destination: outputShape,
                                            linked: (convolutionLinks.contains(conv.source), convolutionLinks.contains(conv.destination)))
         if let sourceFormat = formats.source { sourceLayout = try MemoryDescriptor.tagged(inputShape, format: sourceFormat) }
@@ -873,24 +874,35 @@ struct OneDNNCompiler {
         }
     }
 
+    /// Pooling where its input is. On a plain (nchw) input oneDNN 2.6 has
+    /// only a scalar kernel (`simple_nchw`), several times slower than a
+    /// reorder to a channel-blocked layout and its JIT kernel there
+    /// (AlexNet's first pooling after its GEMM-based first convolution,
+    /// 8×64×55×55: 14.6 ms); such an input is converted first.
     private mutating func compilePooling(_ pool: Kernel.Pooling) throws {
         let input = try value(pool.source)
-        var sourceLayout = input.layout
-        var targetLayout = try MemoryDescriptor.any(shape(pool.destination))
+        let inputShape = shape(pool.source)
         let algorithm: dnnl_alg_kind_t
         switch pool.algorithm {
         case .max: algorithm = dnnl_pooling_max
         case .averageIncludingPadding: algorithm = dnnl_pooling_avg_include_padding
         case .averageExcludingPadding: algorithm = dnnl_pooling_avg_exclude_padding
         }
-        var desc = dnnl_pooling_v2_desc_t()
-        try dnnlCheck(dnnl_pooling_v2_forward_desc_init(&desc, dnnl_forward_inference, algorithm, &sourceLayout, &targetLayout,
-                                                        pool.strides.map { Int64($0) }, pool.kernel.map { Int64($0) },
-                                                        pool.dilations.map { Int64($0 - 1) }, pool.padBegin.map { Int64($0) },
-                                                        pool.padEnd.map { Int64($0) }), "describe pooling")
-        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "pooling")
-        let output = define(pool.destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
-        try append(descriptor, [(DNNL_ARG_SRC, argument(input)), (DNNL_ARG_DST, argument(output))])
+        let blocked = MemoryDescriptor.activationTags(rank: inputShape.count).filter { MemoryDescriptor.isChannelBlocked($0) }
+        let candidates = try [input.layout] + blocked.map { try MemoryDescriptor.tagged(inputShape, format: $0) }
+        let chosen = try firstAcceptable(candidates, accepting: { $0.isJIT }) { layout in
+            var sourceLayout = layout
+            var targetLayout = try MemoryDescriptor.any(shape(pool.destination))
+            var desc = dnnl_pooling_v2_desc_t()
+            try dnnlCheck(dnnl_pooling_v2_forward_desc_init(&desc, dnnl_forward_inference, algorithm, &sourceLayout, &targetLayout,
+                                                            pool.strides.map { Int64($0) }, pool.kernel.map { Int64($0) },
+                                                            pool.dilations.map { Int64($0 - 1) }, pool.padBegin.map { Int64($0) },
+                                                            pool.padEnd.map { Int64($0) }), "describe pooling")
+            return try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "pooling")
+        }
+        let source = try self.source(pool.source, as: chosen.candidate)
+        let output = define(pool.destination, layout: chosen.descriptor.memoryDescriptor(dnnl_query_dst_md))
+        try append(chosen.descriptor, [(DNNL_ARG_SRC, argument(source)), (DNNL_ARG_DST, argument(output))])
     }
 
     private mutating func compileInnerProduct(_ product: Kernel.InnerProduct) throws {
@@ -1010,12 +1022,20 @@ struct OneDNNCompiler {
     private func firstNonReference<Candidate>(_ candidates: [Candidate],
                                               _ make: (Candidate) throws -> PrimitiveDescriptor)
         throws -> (candidate: Candidate, descriptor: PrimitiveDescriptor) {
+        try firstAcceptable(candidates, accepting: { !$0.isReference }, make)
+    }
+
+    /// The primitive for the first of `candidates` whose implementation
+    /// `accepting` takes, else the first candidate's.
+    private func firstAcceptable<Candidate>(_ candidates: [Candidate], accepting: (PrimitiveDescriptor) -> Bool,
+                                            _ make: (Candidate) throws -> PrimitiveDescriptor)
+        throws -> (candidate: Candidate, descriptor: PrimitiveDescriptor) {
         var fallback: (candidate: Candidate, descriptor: PrimitiveDescriptor)?
         var lastError: Error?
         for candidate in candidates {
             do {
                 let descriptor = try make(candidate)
-                if !descriptor.isReference { return (candidate, descriptor) }
+                if accepting(descriptor) { return (candidate, descriptor) }
                 if fallback == nil { fallback = (candidate, descriptor) }
             } catch {
                 lastError = error

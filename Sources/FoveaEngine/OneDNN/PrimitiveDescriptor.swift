@@ -48,6 +48,10 @@ final class PrimitiveDescriptor {
     /// Whether oneDNN chose a reference implementation (see `PlanStep.isReference`).
     var isReference: Bool { implementation.hasPrefix("ref") }
 
+    /// Whether the implementation is generated machine code for this CPU
+    /// (`jit:avx2`, `brg:avx512_core`, …) rather than C++ loops.
+    var isJIT: Bool { implementation.hasPrefix("jit") || implementation.hasPrefix("brg") }
+
     /// Shapes of the activations the primitive reads (not its weights).
     var sourceShapes: [[Int]] {
         var shapes: [[Int]] = []
