@@ -32,6 +32,17 @@ final class LayerPatternTests: XCTestCase {
         XCTAssertFalse(model.graph.nodes.contains { $0.op is Pad }, "\(model.graph.nodes.map(\.op.kind))")
     }
 
+    /// A channel split on a block boundary, two depthwise convolutions, a
+    /// concat: at batch 1 each half is read where it lies, in the blocked
+    /// layout the convolution wrote, and written into its place in the
+    /// concat, so nothing is converted or copied.
+    func testChannelSplitOnABlockBoundaryIsReadInPlace() throws {
+        try assertMatchesOnnxRuntime(model: "channel_split")
+        let plan = try Engine(model: try Model.load(path: try PythonTools.exportedModel("channel_split"))).plan(batchSize: 1)
+        XCTAssertEqual(plan.reorders, 0, "\(plan.steps.filter(\.isReorder))")
+        XCTAssertFalse(plan.steps.contains { $0.operation == "Concat" })
+    }
+
     /// Mul and Add by [C,1,1] constants after a convolution, before a
     /// ReLU, and split across two nodes after pooling.
     func testPerChannelMulAndAddByConstants() throws { try assertMatchesOnnxRuntime(model: "channel_affine") }

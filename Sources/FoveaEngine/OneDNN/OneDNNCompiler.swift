@@ -482,6 +482,10 @@ struct OneDNNCompiler {
             guard region.steps.allSatisfy({ $0 > 0 }) else {
                 throw OneDNNError(operation: "slice '\(source)'", status: "negative steps are not supported")
             }
+            if let view = try channelRange(of: source, region) {
+                values[destination] = view
+                return
+            }
             let input = try plainSource(source)
             let strides = ShapeMath.strides(of: shape(source))
             let offset = zip(region.starts, strides).reduce(0) { $0 + $1.0 * $1.1 }
@@ -547,6 +551,25 @@ struct OneDNNCompiler {
         var arguments = inputs.enumerated().map { (DNNL_ARG_MULTIPLE_SRC + Int32($0.offset), argument($0.element)) }
         arguments.append((DNNL_ARG_DST, argument(output)))
         try append(chosen.descriptor, arguments)
+    }
+
+    /// A range of channels of a single image in the layout it has, read
+    /// where it is: with one image, channels are the outermost axis of the
+    /// plain and the channel-blocked layouts, so a range starting and
+    /// ending on block boundaries is a dense tensor of the same format
+    /// (MixNet splits its activations this way). Nil for other slices.
+    private func channelRange(of source: String, _ region: SliceRegion) throws -> Value? {
+        let sourceShape = shape(source)
+        guard sourceShape.count >= 3, sourceShape[0] == 1, region.steps.allSatisfy({ $0 == 1 }), region.shape[1] > 0,
+              region.shape.indices.allSatisfy({ $0 == 1 || (region.starts[$0] == 0 && region.shape[$0] == sourceShape[$0]) }),
+              let current = values[source], case .arena = bufferKinds[current.buffer],
+              let format = MemoryDescriptor.formatTag(of: current.layout), MemoryDescriptor.isChannelBlocked(format) else { return nil }
+        let block = Int(format == dnnl_aBc8b || format == dnnl_aBcd8b || format == dnnl_aBcde8b ? 8 : 16)
+        let start = region.starts[1], end = start + region.shape[1]
+        guard start % block == 0, end % block == 0 || end == sourceShape[1] else { return nil }
+        let spatial = sourceShape.dropFirst(2).reduce(1, *)
+        return Value(buffer: current.buffer, layout: try MemoryDescriptor.tagged(region.shape, format: format),
+                     offset: current.offset + start * spatial * MemoryLayout<Float>.size)
     }
 
     /// `destination` is `source` itself, in whatever layout it has.
@@ -905,22 +928,31 @@ struct OneDNNCompiler {
         try append(chosen.descriptor, [(DNNL_ARG_SRC, argument(source)), (DNNL_ARG_DST, argument(output))])
     }
 
+    /// An inner product reads its input row-major; a view of a pooled
+    /// channel-blocked result whose channels are not a whole number of
+    /// blocks has rows further apart than their length, which only oneDNN's
+    /// reference kernel reads, so such an input is made dense first.
     private mutating func compileInnerProduct(_ product: Kernel.InnerProduct) throws {
-        let input = try plainSource(product.source)
-        var sourceLayout = input.layout
+        let view = try plainSource(product.source)
+        let dense = try MemoryDescriptor.plain(shape(product.source))
         let weightShape = product.weights.tensor.shape
-        var weightsLayout = try MemoryDescriptor.any(weightShape)
-        var biasLayout = try MemoryDescriptor.plain([weightShape[0]])
-        var targetLayout = try MemoryDescriptor.plain(shape(product.destination))
-        var desc = dnnl_inner_product_desc_t()
-        let status = product.bias == nil
-            ? dnnl_inner_product_forward_desc_init(&desc, dnnl_forward_inference, &sourceLayout, &weightsLayout, nil, &targetLayout)
-            : dnnl_inner_product_forward_desc_init(&desc, dnnl_forward_inference, &sourceLayout, &weightsLayout, &biasLayout, &targetLayout)
-        try dnnlCheck(status, "describe inner product \(shape(product.source)) × \(weightShape)")
-        let descriptor = try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: product.postOps),
-                                                 context: context, what: "inner product")
-        let output = define(product.destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
-        try appendWeighted(descriptor, input: input, weights: product.weights, logicalWeights: weightShape, bias: product.bias, output: output)
+        let chosen = try firstNonReference([view.layout, dense]) { layout in
+            var sourceLayout = layout
+            var weightsLayout = try MemoryDescriptor.any(weightShape)
+            var biasLayout = try MemoryDescriptor.plain([weightShape[0]])
+            var targetLayout = try MemoryDescriptor.plain(shape(product.destination))
+            var desc = dnnl_inner_product_desc_t()
+            let status = product.bias == nil
+                ? dnnl_inner_product_forward_desc_init(&desc, dnnl_forward_inference, &sourceLayout, &weightsLayout, nil, &targetLayout)
+                : dnnl_inner_product_forward_desc_init(&desc, dnnl_forward_inference, &sourceLayout, &weightsLayout, &biasLayout, &targetLayout)
+            try dnnlCheck(status, "describe inner product \(shape(product.source)) × \(weightShape)")
+            return try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: product.postOps),
+                                           context: context, what: "inner product")
+        }
+        let input = try converted(view, to: chosen.candidate)
+        let output = define(product.destination, layout: chosen.descriptor.memoryDescriptor(dnnl_query_dst_md))
+        try appendWeighted(chosen.descriptor, input: input, weights: product.weights, logicalWeights: weightShape, bias: product.bias,
+                           output: output)
     }
 
     private mutating func compileBatchNormalization(_ norm: Kernel.BatchNormalization) throws {

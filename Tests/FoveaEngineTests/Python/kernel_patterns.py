@@ -115,6 +115,24 @@ class ExplicitPaddingNet(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class ChannelSplitNet(nn.Module):
+    """MixNet's mixed depthwise convolution: the channels split in two
+    halves on a block boundary, a 3×3 and a 5×5 depthwise convolution, the
+    halves concatenated again."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 32, 3, 2, 1)
+        self.small = nn.Conv2d(16, 16, 3, 1, 1, groups=16)
+        self.large = nn.Conv2d(16, 16, 5, 1, 2, groups=16)
+        self.head = nn.Linear(32, 10)
+
+    def forward(self, x):
+        first, second = torch.split(torch.relu(self.stem(x)), 16, 1)
+        x = torch.cat([self.small(first), self.large(second)], 1)
+        return self.head(x.mean((2, 3)))
+
+
 BUILDERS = {
     "se_reduce_mean_sigmoid": lambda: SqueezeExcitationNet(mobilenet_v3=False),
     "se_global_pool_hard_sigmoid": lambda: SqueezeExcitationNet(mobilenet_v3=True),
@@ -124,6 +142,7 @@ BUILDERS = {
     "grouped_conv_width24": lambda: GroupedConvolutionNet(24),
     "channel_affine": ChannelAffineNet,
     "explicit_padding": ExplicitPaddingNet,
+    "channel_split": ChannelSplitNet,
 }
 NAMES = list(BUILDERS)
 
