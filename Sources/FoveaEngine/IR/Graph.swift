@@ -27,6 +27,12 @@ public struct Graph: Sendable {
         self.outputs = outputs
     }
 
+    /// Whether every input leaves its first (batch) dimension open, so that
+    /// plans for any batch size exist; a file fixing it plans batch 1 only.
+    public var acceptsAnyBatchSize: Bool {
+        inputs.allSatisfy { input in input.shape.first.map { $0 == nil } ?? false }
+    }
+
     /// How many nodes read each value; graph outputs count as readers, which
     /// keeps passes from fusing away a value the user asked for.
     public func consumerCounts() -> [String: Int] {

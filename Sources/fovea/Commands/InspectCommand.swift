@@ -30,7 +30,7 @@ struct InspectCommand: ParsableCommand {
         }
         // Batch 8 too, where the file leaves the batch open: layouts and
         // kernels are chosen per batch size.
-        let batches = loaded.graph.inputs.allSatisfy { $0.shape.first == nil } ? [1, 8] : [1]
+        let batches = loaded.graph.acceptsAnyBatchSize ? [1, 8] : [1]
         let engine = try Engine(model: loaded)
         for batch in batches {
             let plan = try engine.plan(batchSize: batch)
