@@ -90,7 +90,8 @@ let package = Package(
         ),
 
         // MARK: Tests (one target per module, mirroring Sources/)
-        .testTarget(name: "FoveaEngineTests", dependencies: ["FoveaEngine"], exclude: ["Python"]),
+        .testTarget(name: "FoveaEngineTests", dependencies: ["FoveaEngine", .product(name: "Logging", package: "swift-log")],
+                    exclude: ["Python"]),
         .testTarget(name: "FoveaImageTests", dependencies: ["FoveaImage"], exclude: ["Python"]),
         .testTarget(name: "FoveaHTTPTests", dependencies: ["FoveaHTTP"], exclude: ["Python"]),
         .testTarget(name: "FoveaServeTests", dependencies: ["FoveaServe", "FoveaHTTP"]),

@@ -133,6 +133,18 @@ class ChannelSplitNet(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class SoftmaxOverBatchNet(nn.Module):
+    """A softmax across the images of a batch, for which oneDNN 2.6 has
+    only its reference kernel: what a plan does when nothing else exists."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, 2, 1)
+
+    def forward(self, x):
+        return torch.softmax(self.conv(x).mean((2, 3)), 0)
+
+
 BUILDERS = {
     "se_reduce_mean_sigmoid": lambda: SqueezeExcitationNet(mobilenet_v3=False),
     "se_global_pool_hard_sigmoid": lambda: SqueezeExcitationNet(mobilenet_v3=True),
@@ -143,6 +155,7 @@ BUILDERS = {
     "channel_affine": ChannelAffineNet,
     "explicit_padding": ExplicitPaddingNet,
     "channel_split": ChannelSplitNet,
+    "softmax_over_batch": SoftmaxOverBatchNet,
 }
 NAMES = list(BUILDERS)
 
