@@ -59,7 +59,7 @@ public struct ChannelAffineFolding: GraphPass {
         }
         let x = constantOnRight ? left.type : right.type
         guard let constant = (constantOnRight ? right : left).constant, constant.elementType == .float32,
-              x.elementType == .float32, (3...5).contains(x.rank), node.inputs.count == 2,
+              x.elementType == .float32, (3...5).contains(x.rank),
               let values = perChannelValues(constant, activation: x.shape) else { return nil }
         let input = node.inputs[constantOnRight ? 0 : 1]
         let ones = [Float](repeating: 1, count: values.count), zeros = [Float](repeating: 0, count: values.count)

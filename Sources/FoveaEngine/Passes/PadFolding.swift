@@ -20,10 +20,8 @@ public struct PadFolding: GraphPass {
             defer { index += 1 }
             guard let pad = graph.nodes[index].op as? Pad else { continue }
             let padNode = graph.nodes[index]
-            guard let states = try? padNode.inputs.map({ name throws -> ValueState in
-                      guard let state = planned.states[name] else { throw OperatorError("unknown") }
-                      return state
-                  }),
+            let states = padNode.inputs.compactMap { planned.states[$0] }
+            guard states.count == padNode.inputs.count,
                   let (begin, end, value) = try? pad.resolve(states), begin.count >= 3,
                   begin.prefix(2).allSatisfy({ $0 == 0 }), end.prefix(2).allSatisfy({ $0 == 0 }),
                   !graph.outputs.contains(where: { $0.value == padNode.outputs[0] }) else { continue }
