@@ -32,15 +32,39 @@ final class LayerPatternTests: XCTestCase {
         XCTAssertFalse(model.graph.nodes.contains { $0.op is Pad }, "\(model.graph.nodes.map(\.op.kind))")
     }
 
-    /// A channel split on a block boundary, two depthwise convolutions, a
-    /// concat: at batch 1 each half is read where it lies, in the blocked
-    /// layout the convolution wrote, and written into its place in the
-    /// concat, so nothing is converted or copied.
+    /// A channel split on a block boundary, a depthwise convolution and a
+    /// max pooling, a concat: at batch 1 each half is read where it lies,
+    /// in the blocked layout the convolution wrote, and written into its
+    /// place in the concat, so nothing is converted or copied.
     func testChannelSplitOnABlockBoundaryIsReadInPlace() throws {
         try assertMatchesOnnxRuntime(model: "channel_split")
         let plan = try Engine(model: try Model.load(path: try PythonTools.exportedModel("channel_split"))).plan(batchSize: 1)
         XCTAssertEqual(plan.reorders, 0, "\(plan.steps.filter(\.isReorder))")
         XCTAssertFalse(plan.steps.contains { $0.operation == "Concat" })
+    }
+
+    /// Split, a convolution per part, Concat, BatchNorm, SiLU — pointwise
+    /// parts of 20 channels, depthwise parts of 3×3, 5×5 and 11×11
+    /// kernels — matches onnxruntime.
+    func testMixedConvolutions() throws { try assertMatchesOnnxRuntime(model: "mixed_convolutions") }
+
+    /// Each mixed convolution is one convolution with the BatchNorm folded
+    /// and the SiLU fused, on a JIT kernel at batch 1 and 8: the pointwise
+    /// one (two groups of 20 channels, which no JIT kernel takes) as the
+    /// dense convolution, the depthwise one (padding 5, more than oneDNN's
+    /// AVX2 kernel takes) on a copy of its input inside a zero border —
+    /// where it had run on im2col and GEMM.
+    func testMixedConvolutionsBecomeOneConvolutionEachOnJITKernels() throws {
+        let model = try Model.load(path: try PythonTools.exportedModel("mixed_convolutions"))
+        let kinds = model.graph.nodes.map(\.op.kind)
+        XCTAssertEqual(kinds.filter { $0 != "Conv" }, ["ReduceMean", "Gemm"], "\(kinds)")
+        let engine = try Engine(model: model)
+        for batch in [1, 8] {
+            let steps = try engine.plan(batchSize: batch).steps
+            let convolutions = steps.filter { $0.operation.hasPrefix("Conv") }
+            XCTAssertEqual(convolutions.count, 3, "batch \(batch): \(steps)")
+            XCTAssertFalse(convolutions.contains { $0.implementation.contains("gemm") || $0.isReference }, "batch \(batch): \(convolutions)")
+        }
     }
 
     /// Mul and Add by [C,1,1] constants after a convolution, before a

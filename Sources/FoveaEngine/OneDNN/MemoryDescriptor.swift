@@ -79,6 +79,16 @@ enum MemoryDescriptor {
         }
     }
 
+    /// The part of `parent` of extent `shape` from `offsets` on, over the
+    /// same memory (oneDNN reads and writes it at the parent's strides).
+    static func region(of parent: dnnl_memory_desc_t, shape: [Int], offsets: [Int]) throws -> dnnl_memory_desc_t {
+        var parent = parent
+        var region = dnnl_memory_desc_t()
+        try dnnlCheck(dnnl_memory_desc_init_submemory(&region, &parent, dims(shape), dims(offsets)),
+                      "describe the region \(shape) at \(offsets)")
+        return region
+    }
+
     /// `descriptor` (shaped N×C×1×…×1) viewed as an N×C matrix over the same
     /// memory, when its channels are laid out consecutively: true for plain
     /// layouts and for channel-blocked ones (nChw8c) once the spatial extent

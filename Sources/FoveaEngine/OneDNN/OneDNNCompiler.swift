@@ -11,7 +11,9 @@ import CDNNL
 /// kernels that depend on element order (reshape, transpose, slice, pad,
 /// softmax, matmul) see a plain copy.
 struct OneDNNCompiler {
-    private enum BufferKind { case arena, input(Int), output(Int) }
+    /// `zeroed`: the plan's own, zero at its creation, written only inside
+    /// the border its zeros form (see `prepadded(_:)`).
+    private enum BufferKind { case arena, input(Int), output(Int), zeroed }
 
     private enum Argument {
         /// A buffer's memory from a byte offset on.
@@ -72,6 +74,8 @@ struct OneDNNCompiler {
     private var fusedDepthwiseCount = 0
     /// Kernels a shuffled concat or a fused pair already covers.
     private var coveredKernels: Set<Int> = []
+    /// Shapes of values the compiler adds (padded copies).
+    private var derivedShapes: [String: [Int]] = [:]
     /// Values a convolution writes that only convolutions read, all of
     /// which keep blocked layouts (see `convolutionLinks(in:strategy:)`).
     private var convolutionLinks: Set<String> = []
@@ -170,6 +174,10 @@ struct OneDNNCompiler {
                 addresses[index] = .owned(pointer)
                 inputs[slot] = UnsafeMutableBufferPointer(start: pointer.bindMemory(to: Float.self, capacity: buffers[index].size / 4),
                                                           count: program.inputs[slot].type.elementCount)
+            case .zeroed:
+                let pointer = allocate(buffers[index].size)
+                pointer.initializeMemory(as: UInt8.self, repeating: 0, count: buffers[index].size)
+                addresses[index] = .owned(pointer)
             case .output(let slot):
                 let pointer = allocate(buffers[index].size)
                 addresses[index] = .owned(pointer)
@@ -291,7 +299,7 @@ struct OneDNNCompiler {
         return value
     }
 
-    private func shape(_ name: String) -> [Int] { program.types[name]!.shape }
+    private func shape(_ name: String) -> [Int] { program.types[name]?.shape ?? derivedShapes[name]! }
 
     private mutating func define(_ name: String, layout: dnnl_memory_desc_t) -> Value {
         let value = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout)), layout: layout)
@@ -617,6 +625,10 @@ struct OneDNNCompiler {
         if descriptor.isReference {
             descriptor = try convolutionAvoidingReference(conv, logicalWeights: logicalWeights, firstChoice: descriptor)
         }
+        if descriptor.isReference || descriptor.implementation.contains("gemm") {
+            if let dense = try denseEquivalent(of: conv) { return try compileConvolution(dense) }
+            if let unpadded = try prepadded(conv, logicalWeights: logicalWeights) { return try compileConvolution(unpadded) }
+        }
         var slot: Value? = nil
         if conv.residual == nil, let concatSlot = try concatSlot(for: conv.destination, preferring: descriptor.memoryDescriptor(dnnl_query_dst_md)) {
             slot = concatSlot
@@ -648,6 +660,72 @@ struct OneDNNCompiler {
                                            context: context, what: "convolution \(shape(conv.source)) → \(shape(conv.destination))")
         }
         return chosen.descriptor.isReference ? firstChoice : chosen.descriptor
+    }
+
+    /// Groups up to which a grouped convolution oneDNN would run on im2col
+    /// and GEMM (or a reference kernel) runs as the dense one instead.
+    /// Two: ShuffleNet v1's 1×1 convolutions in 4 groups took twice as long
+    /// dense as on GEMM (BENCHMARKS.md, "Mixed convolutions").
+    private static let denseEquivalentMaximumGroups = 2
+
+    /// `conv` (a grouped convolution with more than one channel per group
+    /// on some side) as an ungrouped convolution with block-diagonal
+    /// weights, if it has few groups and oneDNN a direct JIT kernel for the
+    /// result. Groups whose widths are not a multiple of the channel block
+    /// (MixNet's merged pointwise convolutions: 20 → 120 channels per
+    /// group) get no JIT kernel, and im2col and GEMM ran those at a tenth
+    /// of the speed of the dense convolution with twice the arithmetic.
+    private func denseEquivalent(of conv: Kernel.Convolution) throws -> Kernel.Convolution? {
+        let weightShape = conv.weights.tensor.shape
+        let groups = conv.groups, outputs = weightShape[0], inputWidth = weightShape[1], outputWidth = weightShape[0] / max(conv.groups, 1)
+        guard groups > 1, groups <= Self.denseEquivalentMaximumGroups, inputWidth > 1 || outputWidth > 1 else { return nil }
+        let window = weightShape.dropFirst(2).reduce(1, *)
+        let source = conv.weights.tensor.floats
+        var values = [Float](repeating: 0, count: outputs * inputWidth * groups * window)
+        for output in 0..<outputs {
+            let column = output / outputWidth * inputWidth
+            for input in 0..<inputWidth {
+                let from = (output * inputWidth + input) * window, to = (output * inputWidth * groups + column + input) * window
+                values.replaceSubrange(to..<(to + window), with: source[from..<(from + window)])
+            }
+        }
+        var dense = conv
+        dense.groups = 1
+        dense.weights = NamedConstant(name: "\(conv.weights.name)::dense", tensor: Tensor(shape: [outputs, inputWidth * groups] + weightShape.dropFirst(2), floats: values))
+        let descriptor = try convolutionDescriptor(dense, logicalWeights: dense.weights.tensor.shape,
+                                                   target: try MemoryDescriptor.any(shape(conv.destination)))
+        return descriptor.isReference || descriptor.implementation.contains("gemm") ? nil : dense
+    }
+
+    /// `conv` without padding, reading a copy of its input inside a zero
+    /// border as wide as the padding, if oneDNN has a direct JIT kernel for
+    /// that and not for `conv`. Its AVX2 depthwise kernel takes at most 4
+    /// pixels of padding: MixNet's 11×11 depthwise convolution (padding 5)
+    /// ran on im2col and GEMM at 40× the time of the padded copy and the
+    /// JIT kernel. The copy's border is written once, at the plan's
+    /// creation, and never again.
+    private mutating func prepadded(_ conv: Kernel.Convolution, logicalWeights: [Int]) throws -> Kernel.Convolution? {
+        let inputShape = shape(conv.source)
+        guard inputShape.count >= 3, (conv.padBegin + conv.padEnd).contains(where: { $0 > 0 }) else { return nil }
+        var unpadded = conv
+        unpadded.source = "\(conv.source)::padded\(conv.padBegin)\(conv.padEnd)"
+        unpadded.padBegin = conv.padBegin.map { _ in 0 }
+        unpadded.padEnd = conv.padEnd.map { _ in 0 }
+        if values[unpadded.source] != nil { return unpadded }
+        let spatial = inputShape.dropFirst(2).indices.map { inputShape[$0] + conv.padBegin[$0 - 2] + conv.padEnd[$0 - 2] }
+        derivedShapes[unpadded.source] = Array(inputShape.prefix(2)) + spatial
+        guard let descriptor = try? convolutionDescriptor(unpadded, logicalWeights: logicalWeights,
+                                                          target: try MemoryDescriptor.any(shape(conv.destination))),
+              !descriptor.isReference, !descriptor.implementation.contains("gemm") else {
+            derivedShapes[unpadded.source] = nil
+            return nil
+        }
+        let layout = descriptor.memoryDescriptor(dnnl_query_src_md)
+        let padded = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout), kind: .zeroed), layout: layout)
+        let interior = try MemoryDescriptor.region(of: layout, shape: inputShape, offsets: [0, 0] + conv.padBegin)
+        try reorder(try value(conv.source), into: Value(buffer: padded.buffer, layout: interior))
+        values[unpadded.source] = padded
+        return unpadded
     }
 
     /// A `FusedDepthwise` pair as one primitive; where oneDNN has no fused
@@ -901,7 +979,9 @@ struct OneDNNCompiler {
     /// only a scalar kernel (`simple_nchw`), several times slower than a
     /// reorder to a channel-blocked layout and its JIT kernel there
     /// (AlexNet's first pooling after its GEMM-based first convolution,
-    /// 8×64×55×55: 14.6 ms); such an input is converted first.
+    /// 8×64×55×55: 14.6 ms); such an input is converted first. The result
+    /// goes straight into its slot of an in-place concat where the layouts
+    /// agree.
     private mutating func compilePooling(_ pool: Kernel.Pooling) throws {
         let input = try value(pool.source)
         let inputShape = shape(pool.source)
@@ -924,7 +1004,15 @@ struct OneDNNCompiler {
             return try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "pooling")
         }
         let source = try self.source(pool.source, as: chosen.candidate)
-        let output = define(pool.destination, layout: chosen.descriptor.memoryDescriptor(dnnl_query_dst_md))
+        let layout = chosen.descriptor.memoryDescriptor(dnnl_query_dst_md)
+        let output: Value
+        if let slot = try concatSlot(for: pool.destination, preferring: layout), MemoryDescriptor.equal(slot.layout, layout) {
+            values[pool.destination] = slot
+            placedInConcat.insert(pool.destination)
+            output = slot
+        } else {
+            output = define(pool.destination, layout: layout)
+        }
         try append(chosen.descriptor, [(DNNL_ARG_SRC, argument(source)), (DNNL_ARG_DST, argument(output))])
     }
 

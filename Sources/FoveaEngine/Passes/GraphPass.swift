@@ -18,6 +18,7 @@ public struct Optimizer: Sendable {
         NoOpElimination(),
         ConstantFolding(),
         PadFolding(),
+        MixedConvolutionMerging(),
         ChannelAffineFolding(),
         ConvBNFolding(),
         ActivationPatternRecognition(),

@@ -4,8 +4,9 @@ first choice: the squeeze-and-excitation gate (a blocked activation times
 a per-channel vector), grouped convolutions whose groups are narrower than
 a channel block, per-channel scales and shifts written as Mul/Add with a
 [C,1,1] constant (how older exporters spell BatchNormalization), a 5×5
-depthwise convolution with stride 2, and padding exported as its own Pad
-node before a pooling or a convolution.
+depthwise convolution with stride 2, padding exported as its own Pad
+node before a pooling or a convolution, and MixNet's mixed convolutions
+(channel parts with convolutions of their own, concatenated).
 
 `build(name)` returns the network for a name of `NAMES`.
 """
@@ -116,20 +117,44 @@ class ExplicitPaddingNet(nn.Module):
 
 
 class ChannelSplitNet(nn.Module):
-    """MixNet's mixed depthwise convolution: the channels split in two
-    halves on a block boundary, a 3×3 and a 5×5 depthwise convolution, the
-    halves concatenated again."""
+    """The channels split in two halves on a block boundary, one through a
+    depthwise convolution, the other through a max pooling, the halves
+    concatenated again."""
 
     def __init__(self):
         super().__init__()
         self.stem = nn.Conv2d(3, 32, 3, 2, 1)
-        self.small = nn.Conv2d(16, 16, 3, 1, 1, groups=16)
-        self.large = nn.Conv2d(16, 16, 5, 1, 2, groups=16)
+        self.depthwise = nn.Conv2d(16, 16, 3, 1, 1, groups=16)
         self.head = nn.Linear(32, 10)
 
     def forward(self, x):
         first, second = torch.split(torch.relu(self.stem(x)), 16, 1)
-        x = torch.cat([self.small(first), self.large(second)], 1)
+        x = torch.cat([self.depthwise(first), nn.functional.max_pool2d(second, 3, 1, 1)], 1)
+        return self.head(x.mean((2, 3)))
+
+
+class MixedConvolutionNet(nn.Module):
+    """MixNet's mixed convolutions: the channels split into parts, one
+    convolution per part, the parts concatenated, then BatchNorm and SiLU.
+    Pointwise parts of 20 channels (not a multiple of any channel block);
+    depthwise parts with 3×3, 5×5 and 11×11 kernels of stride 2, the last
+    padded by 5."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 40, 3, 2, 1), nn.BatchNorm2d(40), nn.SiLU())
+        self.pointwise = nn.ModuleList([nn.Conv2d(20, 60, 1, bias=False) for _ in range(2)])
+        self.pointwise_after = nn.Sequential(nn.BatchNorm2d(120), nn.SiLU())
+        self.depthwise = nn.ModuleList([nn.Conv2d(40, 40, k, 2, k // 2, groups=40, bias=False) for k in (3, 5, 11)])
+        self.depthwise_after = nn.Sequential(nn.BatchNorm2d(120), nn.SiLU())
+        self.head = nn.Linear(120, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = torch.cat([conv(part) for conv, part in zip(self.pointwise, torch.split(x, 20, 1))], 1)
+        x = self.pointwise_after(x)
+        x = torch.cat([conv(part) for conv, part in zip(self.depthwise, torch.split(x, 40, 1))], 1)
+        x = self.depthwise_after(x)
         return self.head(x.mean((2, 3)))
 
 
@@ -155,6 +180,7 @@ BUILDERS = {
     "channel_affine": ChannelAffineNet,
     "explicit_padding": ExplicitPaddingNet,
     "channel_split": ChannelSplitNet,
+    "mixed_convolutions": MixedConvolutionNet,
     "softmax_over_batch": SoftmaxOverBatchNet,
 }
 NAMES = list(BUILDERS)

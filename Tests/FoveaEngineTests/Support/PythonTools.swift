@@ -70,9 +70,16 @@ enum PythonTools {
     /// model at a batch size, computed on first use.
     static func reference(model path: String, name: String, batch: Int) throws -> URL {
         let directory = cacheDirectory.appendingPathComponent("references/\(name)_b\(batch)")
-        if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("output_0.pb").path) {
+        let output = directory.appendingPathComponent("output_0.pb").path
+        if modificationDate(output).map({ $0 < modificationDate(path) ?? .distantFuture }) ?? true {
             try run("ort_reference.py", [path, String(batch), directory.path])
         }
         return directory
+    }
+
+    /// Nil for a file that does not exist: a reference older than its
+    /// model (re-exported after its script changed) is computed again.
+    private static func modificationDate(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }
 }
