@@ -67,6 +67,19 @@ final class LayerPatternTests: XCTestCase {
         }
     }
 
+    /// AlexNet's first convolution (11×11, stride 4, padding 2, 3 channels),
+    /// which oneDNN 2.6 runs on im2col and GEMM on AVX2 CPUs, runs on a JIT
+    /// or Fovea kernel at batch 1 and 8, over a rearranged or padded copy
+    /// of the image. (The zoo test checks its numbers.)
+    func testAlexNetsFirstConvolutionRunsOnAFastKernel() throws {
+        let engine = try Engine(model: try Model.load(path: try PythonTools.exportedModel("alexnet")))
+        for batch in [1, 8] {
+            let steps = try engine.plan(batchSize: batch).steps.filter { $0.node == "/features/features.0/Conv" }
+            XCTAssertTrue(steps.contains { $0.operation == "Conv" }, "batch \(batch): \(steps)")
+            XCTAssertFalse(steps.contains { $0.operation == "Conv" && $0.implementation.contains("gemm") }, "batch \(batch): \(steps)")
+        }
+    }
+
     /// Mul and Add by [C,1,1] constants after a convolution, before a
     /// ReLU, and split across two nodes after pooling.
     func testPerChannelMulAndAddByConstants() throws { try assertMatchesOnnxRuntime(model: "channel_affine") }

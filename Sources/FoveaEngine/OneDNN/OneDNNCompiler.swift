@@ -625,8 +625,9 @@ struct OneDNNCompiler {
         if descriptor.isReference {
             descriptor = try convolutionAvoidingReference(conv, logicalWeights: logicalWeights, firstChoice: descriptor)
         }
-        if descriptor.isReference || descriptor.implementation.contains("gemm") {
+        if !descriptor.isJIT {
             if let dense = try denseEquivalent(of: conv) { return try compileConvolution(dense) }
+            if let rearranged = try spaceToDepth(conv) { return try compileConvolution(rearranged) }
             if let unpadded = try prepadded(conv, logicalWeights: logicalWeights) { return try compileConvolution(unpadded) }
         }
         var slot: Value? = nil
@@ -694,7 +695,7 @@ struct OneDNNCompiler {
         dense.weights = NamedConstant(name: "\(conv.weights.name)::dense", tensor: Tensor(shape: [outputs, inputWidth * groups] + weightShape.dropFirst(2), floats: values))
         let descriptor = try convolutionDescriptor(dense, logicalWeights: dense.weights.tensor.shape,
                                                    target: try MemoryDescriptor.any(shape(conv.destination)))
-        return descriptor.isReference || descriptor.implementation.contains("gemm") ? nil : dense
+        return descriptor.isJIT ? dense : nil
     }
 
     /// `conv` without padding, reading a copy of its input inside a zero
@@ -716,7 +717,7 @@ struct OneDNNCompiler {
         derivedShapes[unpadded.source] = Array(inputShape.prefix(2)) + spatial
         guard let descriptor = try? convolutionDescriptor(unpadded, logicalWeights: logicalWeights,
                                                           target: try MemoryDescriptor.any(shape(conv.destination))),
-              !descriptor.isReference, !descriptor.implementation.contains("gemm") else {
+              descriptor.isJIT else {
             derivedShapes[unpadded.source] = nil
             return nil
         }
@@ -726,6 +727,38 @@ struct OneDNNCompiler {
         try reorder(try value(conv.source), into: Value(buffer: padded.buffer, layout: interior))
         values[unpadded.source] = padded
         return unpadded
+    }
+
+    /// `conv` as the stride-1 convolution of a `SpaceToDepthConvolution`,
+    /// its input padded and rearranged by two reorders, if a native kernel
+    /// or a oneDNN JIT kernel computes that.
+    private mutating func spaceToDepth(_ conv: Kernel.Convolution) throws -> Kernel.Convolution? {
+        let name = "\(conv.source)::space_to_depth\(conv.strides)\(conv.padBegin)"
+        guard let rearranged = SpaceToDepthConvolution(conv, inputShape: shape(conv.source), outputShape: shape(conv.destination),
+                                                       source: name) else { return nil }
+        if values[name] != nil { return rearranged.convolution }
+        derivedShapes[name] = rearranged.rearrangedShape
+        let weightShape = rearranged.convolution.weights.tensor.shape
+        let native = strategy.usesNativeKernels
+            && NativeConvolution(rearranged.convolution, inputShape: rearranged.rearrangedShape, outputShape: shape(conv.destination)) != nil
+        guard native || (try? convolutionDescriptor(rearranged.convolution, logicalWeights: weightShape,
+                                                    target: try MemoryDescriptor.any(shape(conv.destination))))?.isJIT == true else {
+            derivedShapes[name] = nil
+            return nil
+        }
+        let input = try value(conv.source)
+        let padded = newBuffer(size: MemoryDescriptor.size(try MemoryDescriptor.plain(rearranged.paddedShape)), kind: .zeroed)
+        let interior = try MemoryDescriptor.region(of: try MemoryDescriptor.plain(rearranged.paddedShape), shape: rearranged.interiorShape,
+                                                   offsets: rearranged.interiorOffsets)
+        let inputPart = rearranged.interiorShape == shape(conv.source)
+            ? input
+            : Value(buffer: input.buffer, layout: try MemoryDescriptor.region(of: input.layout, shape: rearranged.interiorShape,
+                                                                               offsets: [0, 0, 0, 0]), offset: input.offset)
+        try reorder(inputPart, into: Value(buffer: padded, layout: interior))
+        let views = try rearranged.rearrangingViews()
+        let output = define(name, layout: try MemoryDescriptor.plain(rearranged.rearrangedShape))
+        try reorder(Value(buffer: padded, layout: views.from), into: Value(buffer: output.buffer, layout: views.to))
+        return rearranged.convolution
     }
 
     /// A `FusedDepthwise` pair as one primitive; where oneDNN has no fused
