@@ -80,6 +80,21 @@ final class LayerPatternTests: XCTestCase {
         }
     }
 
+    /// GhostNet's module: a concat whose second half starts inside a
+    /// channel block matches onnxruntime.
+    func testGhostModule() throws { try assertMatchesOnnxRuntime(model: "ghost_module") }
+
+    /// That concat cannot run in the blocked layout its halves have: each
+    /// half is reordered straight into its part of the result, with no
+    /// concat primitive (which needed a row-major copy of each half first).
+    func testConcatOffTheChannelBlocksIsOneReorderPerSource() throws {
+        let engine = try Engine(model: try Model.load(path: try PythonTools.exportedModel("ghost_module")))
+        for batch in [1, 8] {
+            let steps = try engine.plan(batchSize: batch).steps.filter { $0.node == "/Concat" }
+            XCTAssertEqual(steps.map(\.operation), ["Reorder", "Reorder"], "batch \(batch): \(steps)")
+        }
+    }
+
     /// Mul and Add by [C,1,1] constants after a convolution, before a
     /// ReLU, and split across two nodes after pooling.
     func testPerChannelMulAndAddByConstants() throws { try assertMatchesOnnxRuntime(model: "channel_affine") }

@@ -158,6 +158,25 @@ class MixedConvolutionNet(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class GhostModuleNet(nn.Module):
+    """GhostNet's module: a 1×1 convolution to 36 channels, a depthwise
+    convolution of those, the two halves concatenated — the second half
+    starts inside a channel block."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, 2, 1), nn.BatchNorm2d(16), nn.ReLU())
+        self.primary = nn.Sequential(nn.Conv2d(16, 36, 1, bias=False), nn.BatchNorm2d(36), nn.ReLU())
+        self.cheap = nn.Sequential(nn.Conv2d(36, 36, 3, 1, 1, groups=36, bias=False), nn.BatchNorm2d(36), nn.ReLU())
+        self.project = nn.Conv2d(72, 24, 1)
+        self.head = nn.Linear(24, 10)
+
+    def forward(self, x):
+        primary = self.primary(self.stem(x))
+        x = self.project(torch.cat([primary, self.cheap(primary)], 1))
+        return self.head(x.mean((2, 3)))
+
+
 class SoftmaxOverBatchNet(nn.Module):
     """A softmax across the images of a batch, for which oneDNN 2.6 has
     only its reference kernel: what a plan does when nothing else exists."""
@@ -181,6 +200,7 @@ BUILDERS = {
     "explicit_padding": ExplicitPaddingNet,
     "channel_split": ChannelSplitNet,
     "mixed_convolutions": MixedConvolutionNet,
+    "ghost_module": GhostModuleNet,
     "softmax_over_batch": SoftmaxOverBatchNet,
 }
 NAMES = list(BUILDERS)
