@@ -12,7 +12,7 @@ import CDNNL
 /// softmax, matmul) see a plain copy.
 struct OneDNNCompiler {
     /// `zeroed`: the plan's own, zero at its creation, written only inside
-    /// the border its zeros form (see `prepadded(_:)`).
+    /// the border its zeros form (see `zeroBorderedCopy`).
     private enum BufferKind { case arena, input(Int), output(Int), zeroed }
 
     private enum Argument {
@@ -705,7 +705,7 @@ struct OneDNNCompiler {
     /// Groups up to which a grouped convolution oneDNN would run on im2col
     /// and GEMM (or a reference kernel) runs as the dense one instead.
     /// Two: ShuffleNet v1's 1×1 convolutions in 4 groups took twice as long
-    /// dense as on GEMM (BENCHMARKS.md, "Mixed convolutions").
+    /// dense as on GEMM (BENCHMARKS.md, "Convolutions oneDNN ran on GEMM").
     private static let denseEquivalentMaximumGroups = 2
 
     /// `conv` (a grouped convolution with more than one channel per group
@@ -760,11 +760,8 @@ struct OneDNNCompiler {
             derivedShapes[unpadded.source] = nil
             return nil
         }
-        let layout = descriptor.memoryDescriptor(dnnl_query_src_md)
-        let padded = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout), kind: .zeroed), layout: layout)
-        let interior = try MemoryDescriptor.region(of: layout, shape: inputShape, offsets: [0, 0] + conv.padBegin)
-        try reorder(try value(conv.source), into: Value(buffer: padded.buffer, layout: interior))
-        values[unpadded.source] = padded
+        values[unpadded.source] = try zeroBorderedCopy(of: try value(conv.source), shape: inputShape,
+                                                       layout: descriptor.memoryDescriptor(dnnl_query_src_md), offsets: [0, 0] + conv.padBegin)
         return unpadded
     }
 
@@ -785,19 +782,25 @@ struct OneDNNCompiler {
             derivedShapes[name] = nil
             return nil
         }
-        let input = try value(conv.source)
-        let padded = newBuffer(size: MemoryDescriptor.size(try MemoryDescriptor.plain(rearranged.paddedShape)), kind: .zeroed)
-        let interior = try MemoryDescriptor.region(of: try MemoryDescriptor.plain(rearranged.paddedShape), shape: rearranged.interiorShape,
-                                                   offsets: rearranged.interiorOffsets)
-        let inputPart = rearranged.interiorShape == shape(conv.source)
-            ? input
-            : Value(buffer: input.buffer, layout: try MemoryDescriptor.region(of: input.layout, shape: rearranged.interiorShape,
-                                                                               offsets: [0, 0, 0, 0]), offset: input.offset)
-        try reorder(inputPart, into: Value(buffer: padded, layout: interior))
+        var input = try value(conv.source)
+        if rearranged.interiorShape != shape(conv.source) {
+            input.layout = try MemoryDescriptor.region(of: input.layout, shape: rearranged.interiorShape, offsets: [0, 0, 0, 0])
+        }
+        let padded = try zeroBorderedCopy(of: input, shape: rearranged.interiorShape, layout: try MemoryDescriptor.plain(rearranged.paddedShape),
+                                          offsets: rearranged.interiorOffsets)
         let views = try rearranged.rearrangingViews()
         let output = define(name, layout: try MemoryDescriptor.plain(rearranged.rearrangedShape))
-        try reorder(Value(buffer: padded, layout: views.from), into: Value(buffer: output.buffer, layout: views.to))
+        try reorder(Value(buffer: padded.buffer, layout: views.from), into: Value(buffer: output.buffer, layout: views.to))
         return rearranged.convolution
+    }
+
+    /// `input` (of `shape`) copied into a zero-initialised buffer in
+    /// `layout` from `offsets` on; the rest of the buffer stays zero, since
+    /// nothing else ever writes it.
+    private mutating func zeroBorderedCopy(of input: Value, shape: [Int], layout: dnnl_memory_desc_t, offsets: [Int]) throws -> Value {
+        let copy = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout), kind: .zeroed), layout: layout)
+        try reorder(input, into: Value(buffer: copy.buffer, layout: try MemoryDescriptor.region(of: layout, shape: shape, offsets: offsets)))
+        return copy
     }
 
     /// A `FusedDepthwise` pair as one primitive; where oneDNN has no fused
@@ -858,11 +861,7 @@ struct OneDNNCompiler {
     /// place when this convolution is the residual's last reader); else a
     /// new buffer.
     private mutating func convolutionOutput(_ conv: Kernel.Convolution, layout: dnnl_memory_desc_t, slot: Value?, input: Value) throws -> Value {
-        if let slot, MemoryDescriptor.equal(slot.layout, layout) {
-            values[conv.destination] = slot
-            placedInConcat.insert(conv.destination)
-            return slot
-        }
+        if let slot, MemoryDescriptor.equal(slot.layout, layout) { return place(conv.destination, in: slot) }
         guard let residual = conv.residual else { return define(conv.destination, layout: layout) }
         let residualValue = try value(residual)
         let sharers = values.filter { $0.value.buffer == residualValue.buffer }.map(\.key)
@@ -1004,6 +1003,13 @@ struct OneDNNCompiler {
         return Value(buffer: buffer, layout: try family.layout(range, format: format), offset: family.byteOffset(range))
     }
 
+    /// `name`, computed straight into its slot of an in-place concat.
+    private mutating func place(_ name: String, in slot: Value) -> Value {
+        values[name] = slot
+        placedInConcat.insert(name)
+        return slot
+    }
+
     /// Completes the in-place concat producing `destination`, copying in the
     /// sources whose producers could not write their slot. False when the
     /// concat is not assembled in place.
@@ -1079,9 +1085,7 @@ struct OneDNNCompiler {
         let layout = chosen.descriptor.memoryDescriptor(dnnl_query_dst_md)
         let output: Value
         if let slot = try concatSlot(for: pool.destination, preferring: layout), MemoryDescriptor.equal(slot.layout, layout) {
-            values[pool.destination] = slot
-            placedInConcat.insert(pool.destination)
-            output = slot
+            output = place(pool.destination, in: slot)
         } else {
             output = define(pool.destination, layout: layout)
         }
