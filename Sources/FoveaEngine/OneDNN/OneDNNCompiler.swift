@@ -329,14 +329,17 @@ struct OneDNNCompiler {
         return plain
     }
 
-    private mutating func reorder(_ from: Value, into to: Value) throws {
+    /// Copies `from` into `to`, converting the layout. `operation` names
+    /// the step in the plan's report: a plain "Reorder" only changes a
+    /// layout; a concat's copies into its result are the "Concat" itself.
+    private mutating func reorder(_ from: Value, into to: Value, operation: String = "Reorder") throws {
         var sourceLayout = from.layout, targetLayout = to.layout
         var pd: dnnl_primitive_desc_t?
         let attributes = try PrimitiveAttributes()
         try dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, &sourceLayout, context.engine, &targetLayout, context.engine, attributes.handle),
                       "create a reorder")
         let descriptor = PrimitiveDescriptor(handle: pd!, what: "reorder")
-        try append(descriptor, [(DNNL_ARG_FROM, argument(from)), (DNNL_ARG_TO, argument(to))], operation: "Reorder")
+        try append(descriptor, [(DNNL_ARG_FROM, argument(from)), (DNNL_ARG_TO, argument(to))], operation: operation)
     }
 
     /// Appends a primitive; `operation` names it in the plan's report
@@ -595,7 +598,8 @@ struct OneDNNCompiler {
             var offsets = Array(repeating: 0, count: shape(destination).count)
             offsets[axis] = offset
             try reorder(try value(source), into: Value(buffer: output.buffer,
-                                                       layout: try MemoryDescriptor.region(of: layout, shape: shape(source), offsets: offsets)))
+                                                       layout: try MemoryDescriptor.region(of: layout, shape: shape(source), offsets: offsets)),
+                        operation: "Concat")
             offset += shape(source)[axis]
         }
     }
@@ -981,7 +985,7 @@ struct OneDNNCompiler {
     private mutating func compileShuffledConcat(_ shuffle: ShuffledConcat) throws {
         let output = define(shuffle.destination, layout: try MemoryDescriptor.plain(shuffle.shape))
         for (index, source) in shuffle.sources.enumerated() {
-            try reorder(try value(source), into: Value(buffer: output.buffer, layout: try shuffle.sourceView(index)))
+            try reorder(try value(source), into: Value(buffer: output.buffer, layout: try shuffle.sourceView(index)), operation: "Concat")
         }
     }
 
@@ -1020,7 +1024,8 @@ struct OneDNNCompiler {
         for source in result.sources where !placedInConcat.contains(source) {
             guard let range = family.sources[source] ?? family.results[source]?.channels else { continue }
             try reorder(try value(source), into: Value(buffer: buffer, layout: try family.layout(range, format: format),
-                                                       offset: family.byteOffset(range)))
+                                                       offset: family.byteOffset(range)),
+                        operation: "Concat")
             placedInConcat.insert(source)
         }
         values[destination] = Value(buffer: buffer, layout: try family.layout(result.channels, format: format),
