@@ -97,6 +97,16 @@ final class LayerPatternTests: XCTestCase {
         }
     }
 
+    /// ParNet's stem reads the image in three branches; the two poolings
+    /// want it in the same channel-blocked layout, and get one converted
+    /// copy between them, not one each. (The zoo test checks its numbers.)
+    func testAnActivationIsConvertedToALayoutOnce() throws {
+        let engine = try Engine(model: try Model.load(path: try PythonTools.exportedModel("parnet_s")))
+        let steps = try engine.plan(batchSize: 8).steps
+        let imageConversions = steps.filter { $0.isReorder && $0.shapes.hasPrefix("8×3×224×224 →") }
+        XCTAssertLessThanOrEqual(imageConversions.count, 1, "\(imageConversions)")
+    }
+
     /// Mul and Add by [C,1,1] constants after a convolution, before a
     /// ReLU, and split across two nodes after pooling.
     func testPerChannelMulAndAddByConstants() throws { try assertMatchesOnnxRuntime(model: "channel_affine") }

@@ -51,7 +51,8 @@ struct OneDNNCompiler {
     private var buffers: [BufferArena.Buffer] = []
     private var bufferKinds: [BufferKind] = []
     private var values: [String: Value] = [:]
-    private var plainCopies: [String: Value] = [:]
+    /// Copies of values in other layouts, reused by later readers.
+    private var conversions: [String: [Value]] = [:]
     private var steps: [PendingStep] = []
     /// What each of `steps` computes and on which implementation.
     private var reports: [PlanStep] = []
@@ -312,21 +313,29 @@ struct OneDNNCompiler {
         return .buffer(value.buffer, value.layout, offset: value.offset)
     }
 
-    /// `name` in exactly `layout`, reordering into a temporary if needed.
+    /// `name` in exactly `layout`: where it is, or a copy converted once
+    /// and shared by every reader wanting that layout (ParNet's branches
+    /// read the same activation in the same blocked layout three times).
     private mutating func source(_ name: String, as layout: dnnl_memory_desc_t) throws -> Value {
         let current = try value(name)
         if MemoryDescriptor.equal(current.layout, layout) { return current }
+        if let converted = conversions[name]?.first(where: { MemoryDescriptor.equal($0.layout, layout) }) { return converted }
         let converted = Value(buffer: newBuffer(size: MemoryDescriptor.size(layout)), layout: layout)
         try reorder(current, into: converted)
+        conversions[name, default: []].append(converted)
         return converted
     }
 
-    /// `name` in row-major layout; conversions are reused by later readers.
+    /// `name` in row-major layout.
     private mutating func plainSource(_ name: String) throws -> Value {
-        if let copy = plainCopies[name] { return copy }
-        let plain = try source(name, as: try MemoryDescriptor.plain(shape(name)))
-        plainCopies[name] = plain
-        return plain
+        try source(name, as: try MemoryDescriptor.plain(shape(name)))
+    }
+
+    /// Whether a value or a converted copy in `buffer` is read after the
+    /// kernel being compiled, so that the buffer must not be overwritten.
+    private func isReadLater(_ buffer: Int) -> Bool {
+        values.contains { $0.value.buffer == buffer && (lastUse[$0.key] ?? -1) > kernelIndex }
+            || conversions.contains { name, copies in copies.contains { $0.buffer == buffer } && (lastUse[name] ?? -1) > kernelIndex }
     }
 
     /// Copies `from` into `to`, converting the layout. `operation` names
@@ -483,7 +492,6 @@ struct OneDNNCompiler {
             }
             let input = try plainSource(source)
             values[destination] = Value(buffer: input.buffer, layout: try MemoryDescriptor.plain(shape(destination)), offset: input.offset)
-            plainCopies[destination] = values[destination]
         case .transpose(let source, let destination, let permutation):
             let input = try plainSource(source)
             let inputShape = shape(source)
@@ -514,7 +522,6 @@ struct OneDNNCompiler {
                 let view = Value(buffer: input.buffer, layout: try MemoryDescriptor.plain(region.shape),
                                  offset: input.offset + offset * MemoryLayout<Float>.size)
                 values[destination] = view
-                plainCopies[destination] = view
                 return
             }
             let view = try MemoryDescriptor.strided(region.shape, strides: viewStrides, offset: offset)
@@ -626,7 +633,7 @@ struct OneDNNCompiler {
     /// `destination` is `source` itself, in whatever layout it has.
     private mutating func alias(_ destination: String, to source: String) throws {
         values[destination] = try value(source)
-        plainCopies[destination] = plainCopies[source]
+        conversions[destination] = conversions[source]
     }
 
     /// `view` converted to `layout` (a no-op when they agree).
@@ -868,10 +875,9 @@ struct OneDNNCompiler {
         if let slot, MemoryDescriptor.equal(slot.layout, layout) { return place(conv.destination, in: slot) }
         guard let residual = conv.residual else { return define(conv.destination, layout: layout) }
         let residualValue = try value(residual)
-        let sharers = values.filter { $0.value.buffer == residualValue.buffer }.map(\.key)
         let inPlace = MemoryDescriptor.equal(residualValue.layout, layout)
             && { if case .arena = bufferKinds[residualValue.buffer] { return true } else { return false } }()
-            && sharers.allSatisfy { (lastUse[$0] ?? -1) <= kernelIndex }
+            && !isReadLater(residualValue.buffer)
             && input.buffer != residualValue.buffer
         if inPlace {
             let output = Value(buffer: residualValue.buffer, layout: layout, offset: residualValue.offset)
