@@ -107,6 +107,16 @@ final class LayerPatternTests: XCTestCase {
         XCTAssertLessThanOrEqual(imageConversions.count, 1, "\(imageConversions)")
     }
 
+    /// ShuffleNet v2 splits the channels of a batch in two, one half for a
+    /// convolution, the other for the next shuffle: both read the half
+    /// where it lies, so its Slice nodes compute nothing of their own at
+    /// batch 8. (The zoo test checks the numbers at batch 3.)
+    func testAChannelHalfOfABatchIsReadWhereItLies() throws {
+        let engine = try Engine(model: try Model.load(path: try PythonTools.exportedModel("shufflenet_v2_x0_5")))
+        let slices = try engine.plan(batchSize: 8).steps.filter { $0.node.hasSuffix("/Slice") || $0.node.hasSuffix("/Slice_1") }
+        XCTAssertEqual(slices, [], "\(slices)")
+    }
+
     /// Mul and Add by [C,1,1] constants after a convolution, before a
     /// ReLU, and split across two nodes after pooling.
     func testPerChannelMulAndAddByConstants() throws { try assertMatchesOnnxRuntime(model: "channel_affine") }

@@ -75,6 +75,8 @@ struct OneDNNCompiler {
     private var fusedDepthwiseCount = 0
     /// Kernels a shuffled concat or a fused pair already covers.
     private var coveredKernels: Set<Int> = []
+    /// The kernels reading each value.
+    private var programReaders: [String: [Int]] = [:]
     /// Shapes of values the compiler adds (padded copies).
     private var derivedShapes: [String: [Int]] = [:]
     /// Values a convolution writes that only convolutions read, all of
@@ -103,6 +105,7 @@ struct OneDNNCompiler {
         }
         for output in program.outputs { lastUse[output.value] = Int.max }
         convolutionLinks = Self.convolutionLinks(in: program, strategy: strategy)
+        programReaders = program.readers()
         for shuffle in ShuffledConcat.find(in: program) {
             shuffles[shuffle.kernels[0]] = shuffle
             coveredKernels.formUnion(shuffle.kernels.dropFirst())
@@ -326,6 +329,19 @@ struct OneDNNCompiler {
         return converted
     }
 
+    /// Whether every kernel reading `name` copies it into a layout of its
+    /// own (a convolution, a shuffled concat), so that it may stay a
+    /// strided view: ShuffleNet v2 splits the channels of a batch in two,
+    /// and each half was copied out dense and then copied again into the
+    /// layout its reader wanted.
+    private func readersConvert(_ name: String) -> Bool {
+        guard let readers = programReaders[name], !program.outputs.contains(where: { $0.value == name }) else { return false }
+        return readers.allSatisfy { index in
+            if case .convolution = program.kernels[index] { return true }
+            return shuffles.values.contains { $0.sources.contains(name) }
+        }
+    }
+
     /// `name` in row-major layout.
     private mutating func plainSource(_ name: String) throws -> Value {
         try source(name, as: try MemoryDescriptor.plain(shape(name)))
@@ -524,9 +540,13 @@ struct OneDNNCompiler {
                 values[destination] = view
                 return
             }
-            let view = try MemoryDescriptor.strided(region.shape, strides: viewStrides, offset: offset)
-            let output = define(destination, layout: try MemoryDescriptor.plain(shape(destination)))
-            try reorder(Value(buffer: input.buffer, layout: view, offset: input.offset), into: output)
+            let view = Value(buffer: input.buffer, layout: try MemoryDescriptor.strided(region.shape, strides: viewStrides, offset: offset),
+                             offset: input.offset)
+            if readersConvert(destination) {
+                values[destination] = view
+                return
+            }
+            try reorder(view, into: define(destination, layout: try MemoryDescriptor.plain(shape(destination))))
         case .pad(let source, let destination, let begin, let fill):
             let input = try plainSource(source)
             let outputShape = shape(destination)
