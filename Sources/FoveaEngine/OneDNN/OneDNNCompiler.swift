@@ -441,7 +441,7 @@ struct OneDNNCompiler {
                 -> dnnl_status_t = { pd, target, layouts, attributes in
                     dnnl_concat_primitive_desc_create(&pd, &target, Int32(sources.count), Int32(axis), &layouts, attributes, engine)
                 }
-            if try concatenatesInPlace(sources, axis: axis, create: create) {
+            if try concatenates(sources, into: destination, create) {
                 try compileCombining(sources, into: destination, what: "concat", create)
             } else {
                 try compileConcatByReorders(sources, axis: axis, into: destination)
@@ -599,14 +599,12 @@ struct OneDNNCompiler {
 
     /// Whether oneDNN concatenates `sources` in the layouts they have (a
     /// channel-blocked layout only if every source starts on a block).
-    private func concatenatesInPlace(
-        _ sources: [String], axis: Int,
-        create: (inout dnnl_primitive_desc_t?, inout dnnl_memory_desc_t, inout [dnnl_memory_desc_t], dnnl_primitive_attr_t) -> dnnl_status_t
+    private func concatenates(
+        _ sources: [String], into destination: String,
+        _ create: (inout dnnl_primitive_desc_t?, inout dnnl_memory_desc_t, inout [dnnl_memory_desc_t], dnnl_primitive_attr_t) -> dnnl_status_t
     ) throws -> Bool {
         var layouts = try sources.map { try value($0).layout }
-        var target = try MemoryDescriptor.any(shape(sources[0]).indices.map { index in
-            index == axis ? sources.map { shape($0)[axis] }.reduce(0, +) : shape(sources[0])[index]
-        })
+        var target = try MemoryDescriptor.any(shape(destination))
         var pd: dnnl_primitive_desc_t?
         let attributes = try PrimitiveAttributes()
         guard create(&pd, &target, &layouts, attributes.handle) == dnnl_success, let pd else { return false }

@@ -67,13 +67,15 @@ public struct MixedConvolutionMerging: GraphPass {
               (try? ShapeMath.normalize(axis: split.axis, rank: output.shape.count)) == 1 else { return nil }
         let splitNode = graph.nodes[splitIndex]
         guard splitNode.outputs == convNodes.map({ $0.inputs[0] }),
-              splitNode.outputs.allSatisfy({ consumers[$0] == 1 }) else { return nil }
+              splitNode.outputs.allSatisfy({ consumers[$0] == 1 }),
+              let input = states[splitNode.inputs[0]] else { return nil }
+        // The parts differ in channels only: the split input's spatial extents are theirs.
+        let inputSpatial = Array(input.shape.dropFirst(2))
         var parts: [Part] = []
         for node in convNodes {
             guard let conv = node.op as? Convolution, conv.postOps.isEmpty, node.inputs.count <= 3,
                   let weights = graph.constants[node.inputs[1]], weights.elementType == .float32,
-                  let input = states[node.inputs[0]],
-                  let resolved = try? conv.window.resolve(input: Array(input.shape.dropFirst(2))) else { return nil }
+                  let resolved = try? conv.window.resolve(input: inputSpatial) else { return nil }
             var bias: [Float]? = nil
             if node.inputs.count == 3 {
                 guard let given = graph.constants[node.inputs[2]] else { return nil }
@@ -81,8 +83,8 @@ public struct MixedConvolutionMerging: GraphPass {
             }
             parts.append(Part(conv: conv, weights: weights, bias: bias, padBegin: resolved.padBegin, padEnd: resolved.padEnd))
         }
-        guard let (conv, weights) = combined(parts, outputSpatial: Array(output.shape.dropFirst(2)),
-                                             inputSpatial: Array(states[splitNode.inputs[0]]!.shape.dropFirst(2))) else { return nil }
+        guard let (conv, weights) = combined(parts, outputSpatial: Array(output.shape.dropFirst(2)), inputSpatial: inputSpatial)
+        else { return nil }
         let bias = parts.flatMap { $0.bias ?? Array(repeating: 0, count: $0.weights.shape[0]) }
         let weightsName = "\(concatNode.name)::merged_weights", biasName = "\(concatNode.name)::merged_bias"
         let node = Node(name: concatNode.name, op: conv, inputs: [splitNode.inputs[0], weightsName, biasName],
