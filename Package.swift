@@ -39,7 +39,7 @@ let package = Package(
         // Optimized in every configuration: unoptimized SIMD code would make
         // debug builds (and the model tests run on them) crawl.
         .target(
-            name: "CConvolutionKernels",
+            name: "CNativeKernels",
             cSettings: [.unsafeFlags(["-O2"])]
         ),
         .target(
@@ -52,7 +52,7 @@ let package = Package(
             name: "FoveaEngine",
             dependencies: [
                 "CDNNL",
-                "CConvolutionKernels",
+                "CNativeKernels",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

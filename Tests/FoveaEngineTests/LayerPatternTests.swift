@@ -84,6 +84,32 @@ final class LayerPatternTests: XCTestCase {
     /// channel block matches onnxruntime.
     func testGhostModule() throws { try assertMatchesOnnxRuntime(model: "ghost_module") }
 
+    /// ShuffleNet v1's unit (grouped 1×1 convolutions, a channel shuffle,
+    /// a depthwise convolution, the shortcut) matches onnxruntime.
+    func testShuffleNetV1Unit() throws { try assertMatchesOnnxRuntime(model: "shufflenet_v1_unit") }
+
+    /// Its grouped 1×1 convolutions run on oneDNN's pointwise kernels at
+    /// batch 1 and 8 on every CPU — those whose groups are whole channel
+    /// blocks as one convolution per group and image where oneDNN's own
+    /// pointwise kernel takes no groups (AVX2) — and the one of 6 input
+    /// channels per group not on im2col and GEMM.
+    func testGroupedPointwiseConvolutionsRunOnPointwiseKernels() throws {
+        let engine = try Engine(model: try Model.load(path: try PythonTools.exportedModel("shufflenet_v1_unit")))
+        for batch in [1, 8] {
+            let steps = try engine.plan(batchSize: batch).steps
+            func convolutions(_ layer: String) -> [PlanStep] {
+                steps.filter { $0.node.hasPrefix("/\(layer)/") && $0.operation.hasPrefix("Conv") }
+            }
+            for layer in ["compress", "project"] {
+                XCTAssertFalse(convolutions(layer).isEmpty, "batch \(batch): \(steps)")
+                XCTAssertTrue(convolutions(layer).allSatisfy { $0.implementation.contains("1x1") }, "batch \(batch): \(convolutions(layer))")
+            }
+            XCTAssertFalse(convolutions("expand").isEmpty, "batch \(batch): \(steps)")
+            XCTAssertFalse(convolutions("expand").contains { $0.implementation.contains("gemm") || $0.isReference },
+                           "batch \(batch): \(convolutions("expand"))")
+        }
+    }
+
     /// Where that concat cannot run in the layout its halves have (their
     /// second starts inside a channel block), each half is copied straight
     /// into its part of the result — at most one step per half, reported

@@ -4,7 +4,7 @@ import PackageDescription
 /// libFuzzer harness for FoveaEngine's model loader (ONNX protobuf decoding,
 /// import, shape planning, optimizer passes), kept out of the product package
 /// because it only builds with `-sanitize=fuzzer`. `Sources/FoveaEngine`,
-/// `Sources/CDNNL` and `Sources/CConvolutionKernels` are symlinks to the
+/// `Sources/CDNNL` and `Sources/CNativeKernels` are symlinks to the
 /// product's sources (`Scripts/fuzz/smoke.sh`, run by `make test`, keeps them
 /// building).
 /// Run with `Scripts/fuzz/onnx.sh`.
@@ -15,9 +15,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CDNNL"),
-        .target(name: "CConvolutionKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CNativeKernels", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "FoveaEngine",
-                dependencies: ["CDNNL", "CConvolutionKernels", .product(name: "Logging", package: "swift-log")]),
+                dependencies: ["CDNNL", "CNativeKernels", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "ONNXLoaderFuzzer", dependencies: ["FoveaEngine"]),
     ]
 )

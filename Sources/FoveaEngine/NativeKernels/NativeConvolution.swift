@@ -1,7 +1,7 @@
-import CConvolutionKernels
+import CNativeKernels
 
 /// A 3×3 convolution computed by one of the SIMD kernels of
-/// `CConvolutionKernels` instead of oneDNN, where oneDNN 2.6 is weak on
+/// `CNativeKernels` instead of oneDNN, where oneDNN 2.6 is weak on
 /// AVX2 CPUs:
 ///
 /// - Winograd F(4×4, 3×3) for stride-1 convolutions on images of at least

@@ -1,4 +1,4 @@
-import CConvolutionKernels
+import CNativeKernels
 
 /// 3×3 weights in a native kernel's form plus the bias, shared by every plan
 /// of a model like oneDNN's reordered weights. Winograd's forms hold 36 or 16

@@ -48,8 +48,14 @@ enum MemoryDescriptor {
     }
 
     /// Whether `tag` is one of the channel-blocked `activationTags`.
-    static func isChannelBlocked(_ tag: dnnl_format_tag_t) -> Bool {
-        [dnnl_aBc8b, dnnl_aBc16b, dnnl_aBcd8b, dnnl_aBcd16b, dnnl_aBcde8b, dnnl_aBcde16b].contains(tag)
+    static func isChannelBlocked(_ tag: dnnl_format_tag_t) -> Bool { channelBlock(of: tag) != nil }
+
+    /// Channels per block of a channel-blocked `tag` (8 for nChw8c); nil for
+    /// the unblocked ones.
+    static func channelBlock(of tag: dnnl_format_tag_t) -> Int? {
+        if [dnnl_aBc8b, dnnl_aBcd8b, dnnl_aBcde8b].contains(tag) { return 8 }
+        if [dnnl_aBc16b, dnnl_aBcd16b, dnnl_aBcde16b].contains(tag) { return 16 }
+        return nil
     }
 
     /// The layouts of N×C×… activations oneDNN has kernels for: 16- and

@@ -27,6 +27,7 @@ struct OneDNNCompiler {
         case fill(buffer: Int, count: Int, value: Float)
         case copy([Float], buffer: Int)
         case native(NativeConvolution, NativeConvolutionWeights, source: Value, destination: Value)
+        case nativeMaxPooling(NativeMaxPooling, source: Value, destination: Value)
     }
 
     private struct Value {
@@ -237,6 +238,9 @@ struct OneDNNCompiler {
                     executable.append(.native(convolution, weights, source: address(source.buffer, offset: source.offset),
                                               destination: address(destination.buffer, offset: destination.offset),
                                               scratch: .workspace(offset: scratchpadOffset)))
+                case .nativeMaxPooling(let pooling, let source, let destination):
+                    executable.append(.nativeMaxPooling(pooling, source: address(source.buffer, offset: source.offset),
+                                                        destination: address(destination.buffer, offset: destination.offset)))
                 }
             }
             let stream = try context.makeStream()
@@ -639,8 +643,7 @@ struct OneDNNCompiler {
         guard sourceShape.count >= 3, sourceShape[0] == 1, region.steps.allSatisfy({ $0 == 1 }), region.shape[1] > 0,
               region.shape.indices.allSatisfy({ $0 == 1 || (region.starts[$0] == 0 && region.shape[$0] == sourceShape[$0]) }),
               let current = values[source], case .arena = bufferKinds[current.buffer],
-              let format = MemoryDescriptor.formatTag(of: current.layout), MemoryDescriptor.isChannelBlocked(format) else { return nil }
-        let block = Int(format == dnnl_aBc8b || format == dnnl_aBcd8b || format == dnnl_aBcde8b ? 8 : 16)
+              let format = MemoryDescriptor.formatTag(of: current.layout), let block = MemoryDescriptor.channelBlock(of: format) else { return nil }
         let start = region.starts[1], end = start + region.shape[1]
         guard start % block == 0, end % block == 0 || end == sourceShape[1] else { return nil }
         let spatial = sourceShape.dropFirst(2).reduce(1, *)
@@ -693,6 +696,7 @@ struct OneDNNCompiler {
         if descriptor.isReference {
             descriptor = try convolutionAvoidingReference(conv, logicalWeights: logicalWeights, firstChoice: descriptor)
         }
+        if !descriptor.isPointwiseJIT, let split = GroupSplitConvolution(conv), try compileSplit(conv, split) { return }
         if !descriptor.isJIT {
             if let dense = try denseEquivalent(of: conv) { return try compileConvolution(dense) }
             if let rearranged = try spaceToDepth(conv) { return try compileConvolution(rearranged) }
@@ -731,11 +735,58 @@ struct OneDNNCompiler {
         return chosen.descriptor.isReference ? firstChoice : chosen.descriptor
     }
 
-    /// Groups up to which a grouped convolution oneDNN would run on im2col
-    /// and GEMM (or a reference kernel) runs as the dense one instead.
-    /// Two: ShuffleNet v1's 1×1 convolutions in 4 groups took twice as long
-    /// dense as on GEMM (BENCHMARKS.md, "Convolutions oneDNN ran on GEMM").
-    private static let denseEquivalentMaximumGroups = 2
+    /// `conv` as its `split`'s per-group convolutions, one per image and
+    /// group, each on its image's channels of the group, if oneDNN has its
+    /// pointwise JIT kernel for every part in a channel-blocked layout whose
+    /// blocks the groups are made of; false (and nothing compiled)
+    /// otherwise. One image's group of channels is a dense tensor in such a
+    /// layout, at an offset (oneDNN's kernels take no wider strides).
+    private mutating func compileSplit(_ conv: Kernel.Convolution, _ split: GroupSplitConvolution) throws -> Bool {
+        let inputShape = shape(conv.source), outputShape = shape(conv.destination)
+        for format in MemoryDescriptor.activationTags(rank: inputShape.count) {
+            guard let block = MemoryDescriptor.channelBlock(of: format),
+                  split.inputWidth % block == 0, split.outputWidth % block == 0 else { continue }
+            let inputPart = split.imagePart(of: inputShape, width: split.inputWidth)
+            let outputPart = split.imagePart(of: outputShape, width: split.outputWidth)
+            let inputPartLayout = try MemoryDescriptor.tagged(inputPart.shape, format: format)
+            let outputPartLayout = try MemoryDescriptor.tagged(outputPart.shape, format: format)
+            let descriptors = split.parts.compactMap { part in
+                (try? convolutionDescriptor(part, logicalWeights: part.weights.tensor.shape, target: outputPartLayout,
+                                            algorithm: dnnl_convolution_direct, sourceLayout: inputPartLayout))
+                    .flatMap { $0.isPointwiseJIT ? $0 : nil }
+            }
+            guard descriptors.count == split.parts.count else { continue }
+            let outputLayout = try MemoryDescriptor.tagged(outputShape, format: format)
+            let slot = conv.residual == nil ? try concatSlot(for: conv.destination, preferring: outputLayout) : nil
+            let input = try source(conv.source, as: try MemoryDescriptor.tagged(inputShape, format: format))
+            let output = try convolutionOutput(conv, layout: outputLayout, slot: slot, input: input)
+            for image in 0..<inputShape[0] {
+                for (group, (descriptor, part)) in zip(descriptors, split.parts).enumerated() {
+                    let partInput = Value(buffer: input.buffer, layout: inputPartLayout,
+                                          offset: input.offset + inputPart.byteOffset(image: image, group: group))
+                    let partOutput = Value(buffer: output.buffer, layout: outputPartLayout,
+                                           offset: output.offset + outputPart.byteOffset(image: image, group: group))
+                    try appendWeighted(descriptor, input: partInput, weights: part.weights, logicalWeights: part.weights.tensor.shape,
+                                       bias: part.bias, output: partOutput)
+                }
+            }
+            return true
+        }
+        return false
+    }
+
+    /// Whether a grouped convolution oneDNN would run on im2col and GEMM
+    /// (or a reference kernel) runs faster as the dense one: with two
+    /// groups; ShuffleNet v1's 1×1 convolutions in 4 groups of 34–136
+    /// channels took twice as long dense as on GEMM (BENCHMARKS.md,
+    /// "Convolutions oneDNN ran on GEMM"). With up to four groups of fewer
+    /// input channels than a SIMD block GEMM's inner products are too short
+    /// to run at speed: ShuffleNet v1's first (6 channels per group) took
+    /// 0.6 ms on GEMM, 0.1 ms dense (BENCHMARKS.md, "ShuffleNet v1's
+    /// grouped convolutions").
+    private static func densePays(groups: Int, inputWidth: Int) -> Bool {
+        groups <= 2 || (groups <= 4 && inputWidth < 8)
+    }
 
     /// `conv` (a grouped convolution with more than one channel per group
     /// on some side) as an ungrouped convolution with block-diagonal
@@ -747,7 +798,7 @@ struct OneDNNCompiler {
     private func denseEquivalent(of conv: Kernel.Convolution) throws -> Kernel.Convolution? {
         let weightShape = conv.weights.tensor.shape
         let groups = conv.groups, outputs = weightShape[0], inputWidth = weightShape[1], outputWidth = weightShape[0] / max(conv.groups, 1)
-        guard groups > 1, groups <= Self.denseEquivalentMaximumGroups, inputWidth > 1 || outputWidth > 1 else { return nil }
+        guard groups > 1, Self.densePays(groups: groups, inputWidth: inputWidth), inputWidth > 1 || outputWidth > 1 else { return nil }
         let window = weightShape.dropFirst(2).reduce(1, *)
         let source = conv.weights.tensor.floats
         var values = [Float](repeating: 0, count: outputs * inputWidth * groups * window)
@@ -966,28 +1017,30 @@ struct OneDNNCompiler {
     }
 
     private func convolutionDescriptor(_ conv: Kernel.Convolution, logicalWeights: [Int], target: dnnl_memory_desc_t,
-                                       algorithm: dnnl_alg_kind_t, weightsLayout: dnnl_memory_desc_t? = nil) throws -> PrimitiveDescriptor {
+                                       algorithm: dnnl_alg_kind_t, weightsLayout: dnnl_memory_desc_t? = nil,
+                                       sourceLayout: dnnl_memory_desc_t? = nil) throws -> PrimitiveDescriptor {
         var operation = try convolutionOperation(conv, logicalWeights: logicalWeights, target: target, algorithm: algorithm,
-                                                 weightsLayout: weightsLayout)
+                                                 weightsLayout: weightsLayout, sourceLayout: sourceLayout)
         return try PrimitiveDescriptor(operation: &operation, attributes: PrimitiveAttributes(postOps: conv.postOps),
                                        context: context, what: "convolution \(shape(conv.source)) → \(shape(conv.destination))")
     }
 
     /// `activationFormats` holds the activations to these formats instead of
-    /// the strategy's choice.
+    /// the strategy's choice; `sourceLayout` fixes the input's layout.
     private func convolutionOperation(_ conv: Kernel.Convolution, logicalWeights: [Int], target: dnnl_memory_desc_t,
                                       algorithm: dnnl_alg_kind_t, weightsLayout: dnnl_memory_desc_t? = nil,
+                                      sourceLayout fixedSource: dnnl_memory_desc_t? = nil,
                                       activationFormats: (source: dnnl_format_tag_t, destination: dnnl_format_tag_t)? = nil)
         throws -> dnnl_convolution_desc_t {
-        let inputShape = shape(conv.source), outputShape = shape(conv.destination)
-        var sourceLayout = try MemoryDescriptor.any(inputShape)
+        let inputShape = fixedSource.map(MemoryDescriptor.shape) ?? shape(conv.source), outputShape = MemoryDescriptor.shape(target)
+        var sourceLayout = try fixedSource ?? MemoryDescriptor.any(inputShape)
         var weightsLayout = try weightsLayout ?? MemoryDescriptor.any(logicalWeights)
         var biasLayout = try MemoryDescriptor.plain([conv.weights.tensor.shape[0]])
         var targetLayout = target
         let formats: (source: dnnl_format_tag_t?, destination: dnnl_format_tag_t?) = activationFormats.map { ($0.source, $0.destination) }
             ?? strategy.convolutionFormats(source: inputShape, destination: outputShape,
                                            linked: (convolutionLinks.contains(conv.source), convolutionLinks.contains(conv.destination)))
-        if let sourceFormat = formats.source { sourceLayout = try MemoryDescriptor.tagged(inputShape, format: sourceFormat) }
+        if let sourceFormat = formats.source, fixedSource == nil { sourceLayout = try MemoryDescriptor.tagged(inputShape, format: sourceFormat) }
         if let targetFormat = formats.destination, target.format_kind == dnnl_format_kind_any {
             targetLayout = try MemoryDescriptor.tagged(outputShape, format: targetFormat)
         }
@@ -1092,6 +1145,10 @@ struct OneDNNCompiler {
     private mutating func compilePooling(_ pool: Kernel.Pooling) throws {
         let input = try value(pool.source)
         let inputShape = shape(pool.source)
+        if strategy.usesNativeKernels, MemoryDescriptor.formatTag(of: input.layout) == dnnl_aBcd8b,
+           let native = NativeMaxPooling(pool, inputShape: inputShape, outputShape: shape(pool.destination)) {
+            return try compileNative(pool, native, input: input)
+        }
         let algorithm: dnnl_alg_kind_t
         switch pool.algorithm {
         case .max: algorithm = dnnl_pooling_max
@@ -1125,6 +1182,22 @@ struct OneDNNCompiler {
     /// channel-blocked result whose channels are not a whole number of
     /// blocks has rows further apart than their length, which only oneDNN's
     /// reference kernel reads, so such an input is made dense first.
+    /// A max pooling for a `NativeMaxPooling` kernel, reading `input` where
+    /// it lies (nChw8c) and writing its concat slot when it has one.
+    private mutating func compileNative(_ pool: Kernel.Pooling, _ native: NativeMaxPooling, input: Value) throws {
+        let layout = try MemoryDescriptor.tagged(shape(pool.destination), format: dnnl_aBcd8b)
+        let output: Value
+        if let slot = try concatSlot(for: pool.destination, preferring: layout), MemoryDescriptor.equal(slot.layout, layout) {
+            output = place(pool.destination, in: slot)
+        } else {
+            output = define(pool.destination, layout: layout)
+        }
+        touch(input.buffer)
+        touch(output.buffer)
+        append(.nativeMaxPooling(native, source: input, destination: output), implementation: "fovea:max_pool",
+               shapes: PlanStep.shapesText(inputs: [shape(pool.source)], outputs: [shape(pool.destination)]))
+    }
+
     private mutating func compileInnerProduct(_ product: Kernel.InnerProduct) throws {
         let view = try plainSource(product.source)
         let dense = try MemoryDescriptor.plain(shape(product.source))

@@ -22,6 +22,7 @@ final class OneDNNPlan: @unchecked Sendable {
         case fill(Address, count: Int, value: Float)
         case copy([Float], to: Address)
         case native(NativeConvolution, NativeConvolutionWeights, source: Address, destination: Address, scratch: Address)
+        case nativeMaxPooling(NativeMaxPooling, source: Address, destination: Address)
     }
 
     private let steps: [Step]
@@ -175,6 +176,9 @@ final class OneDNNPlan: @unchecked Sendable {
             try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a native convolution")
             NativeConvolution.Run(convolution: convolution, weights: weights, source: floats(at: source),
                                   destination: floats(at: destination), scratch: floats(at: scratch), threads: threads)()
+        case .nativeMaxPooling(let pooling, let source, let destination):
+            try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a native max pooling")
+            pooling.run(source: floats(at: source), destination: floats(at: destination), threads: threads)
         }
     }
 }

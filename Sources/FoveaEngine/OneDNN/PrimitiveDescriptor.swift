@@ -52,6 +52,10 @@ final class PrimitiveDescriptor {
     /// (`jit:avx2`, `brg:avx512_core`, …) rather than C++ loops.
     var isJIT: Bool { implementation.hasPrefix("jit") || implementation.hasPrefix("brg") }
 
+    /// Whether the implementation is one of the JIT kernels made for 1×1
+    /// convolutions ("jit_1x1:avx2", "brgconv_1x1:avx512_core").
+    var isPointwiseJIT: Bool { isJIT && implementation.contains("1x1") }
+
     /// Shapes of the activations the primitive reads (not its weights).
     var sourceShapes: [[Int]] {
         var shapes: [[Int]] = []

@@ -5,8 +5,11 @@ a per-channel vector), grouped convolutions whose groups are narrower than
 a channel block, per-channel scales and shifts written as Mul/Add with a
 [C,1,1] constant (how older exporters spell BatchNormalization), a 5×5
 depthwise convolution with stride 2, padding exported as its own Pad
-node before a pooling or a convolution, and MixNet's mixed convolutions
-(channel parts with convolutions of their own, concatenated).
+node before a pooling or a convolution, MixNet's mixed convolutions
+(channel parts with convolutions of their own, concatenated), and
+ShuffleNet v1's grouped pointwise convolutions (a generic kernel, not the
+pointwise one, on AVX2); and max poolings, which Fovea computes itself on
+8-channel blocks.
 
 `build(name)` returns the network for a name of `NAMES`.
 """
@@ -177,6 +180,55 @@ class GhostModuleNet(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class ShuffleNetV1UnitNet(nn.Module):
+    """ShuffleNet v1's unit: 1×1 convolutions in 4 groups — the first of 6
+    input channels per group, the others of whole channel blocks (16 → 32,
+    32 → 16) — a channel shuffle, a depthwise convolution, the shortcut
+    added."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 24, 3, 2, 1), nn.BatchNorm2d(24), nn.ReLU())
+        self.expand = nn.Sequential(nn.Conv2d(24, 64, 1, groups=4, bias=False), nn.BatchNorm2d(64), nn.ReLU())
+        self.compress = nn.Sequential(nn.Conv2d(64, 128, 1, groups=4, bias=False), nn.BatchNorm2d(128), nn.ReLU())
+        self.depthwise = nn.Sequential(nn.Conv2d(128, 128, 3, 1, 1, groups=128, bias=False), nn.BatchNorm2d(128))
+        self.project = nn.Sequential(nn.Conv2d(128, 64, 1, groups=4, bias=False), nn.BatchNorm2d(64))
+        self.head = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = self.expand(self.stem(x))
+        y = self.compress(x)
+        n, c, h, w = y.shape
+        y = y.reshape(n, 4, c // 4, h, w).transpose(1, 2).reshape(n, c, h, w)
+        x = torch.relu(x + self.project(self.depthwise(y)))
+        return self.head(x.mean((2, 3)))
+
+
+class MaxPoolingCasesNet(nn.Module):
+    """Max poolings over 20 channels (the last 8-channel block half
+    padding): ResNet's 3×3 stride 2 with padding 1, Caffe's 3×3 stride 2
+    rounding the output size up (the last window hangs over the edge), 2×2
+    stride 2, 3×3 stride 1 with padding 1 (Inception), 5×5 stride 1 with
+    padding 2 (YOLO's spatial pyramid), and a 3×2 window of strides 1 and 2
+    with padding on one axis, on an odd-sized image."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 20, 3, 2, 1), nn.BatchNorm2d(20))
+        self.middle = nn.Conv2d(20, 20, 1)
+        self.shrink = nn.Conv2d(20, 20, (2, 1))
+        self.head = nn.Linear(20, 10)
+
+    def forward(self, x):
+        x = nn.functional.max_pool2d(self.stem(x), 3, 2, 1)                   # 112 → 56
+        x = nn.functional.max_pool2d(x, 3, 2, ceil_mode=True)                 # 56 → 28
+        x = nn.functional.max_pool2d(torch.relu(self.middle(x)), 3, 1, 1)
+        x = nn.functional.max_pool2d(x, 5, 1, 2)
+        x = nn.functional.max_pool2d(x, 2, 2)                                 # 28 → 14
+        x = nn.functional.max_pool2d(self.shrink(x), (3, 2), (1, 2), (1, 0))  # 13×14 → 13×7
+        return self.head(x.mean((2, 3)))
+
+
 class SoftmaxOverBatchNet(nn.Module):
     """A softmax across the images of a batch, for which oneDNN 2.6 has
     only its reference kernel: what a plan does when nothing else exists."""
@@ -201,6 +253,8 @@ BUILDERS = {
     "channel_split": ChannelSplitNet,
     "mixed_convolutions": MixedConvolutionNet,
     "ghost_module": GhostModuleNet,
+    "shufflenet_v1_unit": ShuffleNetV1UnitNet,
+    "max_pool_cases": MaxPoolingCasesNet,
     "softmax_over_batch": SoftmaxOverBatchNet,
 }
 NAMES = list(BUILDERS)

@@ -7,7 +7,7 @@
  * images and a 7×7 image fills blocks as well as a large one. Taps read a
  * zero-padded copy of the input, so the inner loop has no bounds checks.
  */
-#include "CConvolutionKernels.h"
+#include "CNativeKernels.h"
 #include "conv3x3_shape.h"
 #include "epilogue.h"
 #include "openmp_team.h"

@@ -16,7 +16,7 @@
  * transform back with bias and epilogue straight into the destination. No
  * thread waits for another, and a chunk's operands stay in the core's cache.
  */
-#include "CConvolutionKernels.h"
+#include "CNativeKernels.h"
 #include "conv3x3_shape.h"
 #include "epilogue.h"
 #include "openmp_team.h"

@@ -5,7 +5,7 @@
 #ifndef FOVEA_EPILOGUE_H
 #define FOVEA_EPILOGUE_H
 
-#include "CConvolutionKernels.h"
+#include "CNativeKernels.h"
 
 #include <immintrin.h>
 
