@@ -110,6 +110,25 @@ final class LayerPatternTests: XCTestCase {
         }
     }
 
+    /// ShuffleNet v1 as the ONNX model zoo has it writes its shortcuts as
+    /// two-input Sum nodes followed by a ReLU: each is one step — the sum
+    /// post-op of the convolution before it, or, where that convolution
+    /// runs on im2col and GEMM (4 groups of 34 or 68 channels), an add
+    /// after it with the ReLU fused — never a Sum and a ReLU of their own.
+    /// The ReLUs left are the three after a stage's concat.
+    func testShuffleNetV1ShortcutsAreOneStepWithTheirReLU() throws {
+        let path = try PythonTools.onnxTestData().appendingPathComponent("light/light_shufflenet.onnx").path
+        let model = try Model.load(path: path)
+        XCTAssertFalse(model.graph.nodes.contains { $0.op is Sum }, "\(model.graph.nodes.map(\.op.kind))")
+        let steps = try Engine(model: model).plan(batchSize: 1).steps
+        XCTAssertFalse(steps.contains { $0.operation == "Sum" }, "\(steps)")
+        XCTAssertEqual(steps.filter { $0.operation == "Relu" }.count, 3, "\(steps.filter { $0.operation == "Relu" })")
+        let shortcut = steps.filter { $0.node == "n25" && !$0.isReorder }
+        let onGEMM = shortcut.first?.implementation.contains("gemm") == true
+        XCTAssertEqual(shortcut.map(\.operation).last, onGEMM ? "Add" : shortcut.first?.operation, "\(shortcut)")
+        XCTAssertEqual(shortcut.count, onGEMM ? 2 : 1, "\(shortcut)")
+    }
+
     /// Where that concat cannot run in the layout its halves have (their
     /// second starts inside a channel block), each half is copied straight
     /// into its part of the result — at most one step per half, reported

@@ -114,7 +114,10 @@ struct ONNXOperatorTranslator {
             if opset < 7, try attributes.int("broadcast", default: 0) != 0 { throw invalid("legacy broadcast attribute is not supported") }
             op = ElementwiseBinary(ElementwiseBinary.Function(rawValue: node.opType)!)
         case "Sum":
-            op = Sum()
+            // Two inputs are an Add, which the passes fuse with the ReLU
+            // after it or into a convolution as its shortcut (how
+            // Caffe2-era ShuffleNet writes its residual connections).
+            op = inputs.count == 2 ? ElementwiseBinary(.add) : Sum()
         case "Concat":
             guard let axis = try attributes.int("axis") else { throw invalid("attribute 'axis' is required") }
             op = Concat(axis: axis)
