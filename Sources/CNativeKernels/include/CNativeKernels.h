@@ -133,10 +133,12 @@ void fovea_direct3x3_run(const fovea_conv3x3_shape *shape, const float *packed, 
  * 3×3 stride 2: 0.43–0.73 ms against 0.1 ms).
  */
 
-/** One fixed-shape 2-D max pooling, undilated, on nChw8c activations. */
+/** One fixed-shape 2-D max pooling, undilated, on nChw8c or nChw16c activations. */
 typedef struct {
     int batch;
-    /** Channels in blocks of 8 (the layout pads the last block). */
+    /** Channels per block: 8 (nChw8c) or 16 (nChw16c). */
+    int block;
+    /** Channels in blocks (the layout pads the last block). */
     int channelBlocks;
     int height, width;
     int outputHeight, outputWidth;
@@ -149,7 +151,7 @@ typedef struct {
 /** Whether `shape` is valid and every window covers at least one input pixel. */
 int fovea_max_pool_accepts(const fovea_max_pool_shape *shape);
 
-/** Pools `source` into `destination` (both nChw8c, not overlapping) with up to `threads` OpenMP threads. */
+/** Pools `source` into `destination` (both in the block layout, not overlapping) with up to `threads` OpenMP threads. */
 void fovea_max_pool_run(const fovea_max_pool_shape *shape, const float *source, float *destination, int threads);
 
 #ifdef __cplusplus

@@ -1163,9 +1163,10 @@ struct OneDNNCompiler {
     private mutating func compilePooling(_ pool: Kernel.Pooling) throws {
         let input = try value(pool.source)
         let inputShape = shape(pool.source)
-        if strategy.usesNativeKernels, MemoryDescriptor.formatTag(of: input.layout) == dnnl_aBcd8b,
-           let native = NativeMaxPooling(pool, inputShape: inputShape, outputShape: shape(pool.destination)) {
-            return try compileNative(pool, native, input: input)
+        if strategy.usesNativeKernels, let format = MemoryDescriptor.formatTag(of: input.layout), inputShape.count == 4,
+           let block = MemoryDescriptor.channelBlock(of: format),
+           let native = NativeMaxPooling(pool, inputShape: inputShape, outputShape: shape(pool.destination), block: block) {
+            return try compileNative(pool, native, input: input, format: format)
         }
         let algorithm: dnnl_alg_kind_t
         switch pool.algorithm {
@@ -1201,9 +1202,10 @@ struct OneDNNCompiler {
     /// blocks has rows further apart than their length, which only oneDNN's
     /// reference kernel reads, so such an input is made dense first.
     /// A max pooling for a `NativeMaxPooling` kernel, reading `input` where
-    /// it lies (nChw8c) and writing its concat slot when it has one.
-    private mutating func compileNative(_ pool: Kernel.Pooling, _ native: NativeMaxPooling, input: Value) throws {
-        let layout = try MemoryDescriptor.tagged(shape(pool.destination), format: dnnl_aBcd8b)
+    /// it lies (channel-blocked in `format`) and writing the same layout, in
+    /// its concat slot when it has one.
+    private mutating func compileNative(_ pool: Kernel.Pooling, _ native: NativeMaxPooling, input: Value, format: dnnl_format_tag_t) throws {
+        let layout = try MemoryDescriptor.tagged(shape(pool.destination), format: format)
         let output: Value
         if let slot = try concatSlot(for: pool.destination, preferring: layout), MemoryDescriptor.equal(slot.layout, layout) {
             output = place(pool.destination, in: slot)

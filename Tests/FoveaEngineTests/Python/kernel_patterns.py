@@ -9,7 +9,7 @@ node before a pooling or a convolution, MixNet's mixed convolutions
 (channel parts with convolutions of their own, concatenated), and
 ShuffleNet v1's grouped pointwise convolutions (a generic kernel, not the
 pointwise one, on AVX2); and max poolings, which Fovea computes itself on
-8-channel blocks.
+channel-blocked activations.
 
 `build(name)` returns the network for a name of `NAMES`.
 """
