@@ -25,9 +25,9 @@ struct GroupSplitConvolution {
     /// channel per group on each side and at most `maximumGroups` groups.
     init?(_ conv: Kernel.Convolution) {
         let weightShape = conv.weights.tensor.shape
+        let outputWidth = weightShape[0] / max(conv.groups, 1)
         guard conv.groups > 1, conv.groups <= Self.maximumGroups, weightShape.count >= 3,
-              weightShape.dropFirst(2).allSatisfy({ $0 == 1 }), weightShape[1] > 1, weightShape[0] / conv.groups > 1 else { return nil }
-        let outputWidth = weightShape[0] / conv.groups
+              weightShape.dropFirst(2).allSatisfy({ $0 == 1 }), weightShape[1] > 1, outputWidth > 1 else { return nil }
         inputWidth = weightShape[1]
         self.outputWidth = outputWidth
         let rowSize = weightShape.dropFirst().reduce(1, *)

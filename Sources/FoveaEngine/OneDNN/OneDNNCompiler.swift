@@ -1163,7 +1163,7 @@ struct OneDNNCompiler {
     private mutating func compilePooling(_ pool: Kernel.Pooling) throws {
         let input = try value(pool.source)
         let inputShape = shape(pool.source)
-        if strategy.usesNativeKernels, let format = MemoryDescriptor.formatTag(of: input.layout), inputShape.count == 4,
+        if strategy.usesNativeKernels, let format = MemoryDescriptor.formatTag(of: input.layout),
            let block = MemoryDescriptor.channelBlock(of: format),
            let native = NativeMaxPooling(pool, inputShape: inputShape, outputShape: shape(pool.destination), block: block) {
             return try compileNative(pool, native, input: input, format: format)
@@ -1187,13 +1187,7 @@ struct OneDNNCompiler {
             return try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(), context: context, what: "pooling")
         }
         let source = try self.source(pool.source, as: chosen.candidate)
-        let layout = chosen.descriptor.memoryDescriptor(dnnl_query_dst_md)
-        let output: Value
-        if let slot = try concatSlot(for: pool.destination, preferring: layout), MemoryDescriptor.equal(slot.layout, layout) {
-            output = place(pool.destination, in: slot)
-        } else {
-            output = define(pool.destination, layout: layout)
-        }
+        let output = try slotOrNewValue(pool.destination, layout: chosen.descriptor.memoryDescriptor(dnnl_query_dst_md))
         try append(chosen.descriptor, [(DNNL_ARG_SRC, argument(source)), (DNNL_ARG_DST, argument(output))])
     }
 
@@ -1201,17 +1195,18 @@ struct OneDNNCompiler {
     /// channel-blocked result whose channels are not a whole number of
     /// blocks has rows further apart than their length, which only oneDNN's
     /// reference kernel reads, so such an input is made dense first.
+    /// `name` in its concat slot when it has one in `layout`, else in a new
+    /// buffer in `layout`.
+    private mutating func slotOrNewValue(_ name: String, layout: dnnl_memory_desc_t) throws -> Value {
+        if let slot = try concatSlot(for: name, preferring: layout), MemoryDescriptor.equal(slot.layout, layout) { return place(name, in: slot) }
+        return define(name, layout: layout)
+    }
+
     /// A max pooling for a `NativeMaxPooling` kernel, reading `input` where
     /// it lies (channel-blocked in `format`) and writing the same layout, in
     /// its concat slot when it has one.
     private mutating func compileNative(_ pool: Kernel.Pooling, _ native: NativeMaxPooling, input: Value, format: dnnl_format_tag_t) throws {
-        let layout = try MemoryDescriptor.tagged(shape(pool.destination), format: format)
-        let output: Value
-        if let slot = try concatSlot(for: pool.destination, preferring: layout), MemoryDescriptor.equal(slot.layout, layout) {
-            output = place(pool.destination, in: slot)
-        } else {
-            output = define(pool.destination, layout: layout)
-        }
+        let output = try slotOrNewValue(pool.destination, layout: try MemoryDescriptor.tagged(shape(pool.destination), format: format))
         touch(input.buffer)
         touch(output.buffer)
         append(.nativeMaxPooling(native, source: input, destination: output), implementation: "fovea:max_pool",
