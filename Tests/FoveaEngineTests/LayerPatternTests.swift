@@ -21,6 +21,11 @@ final class LayerPatternTests: XCTestCase {
     /// A multiple of 8 that 16 does not divide.
     func testGroupedConvolutionsOf24ChannelsPerGroup() throws { try assertMatchesOnnxRuntime(model: "grouped_conv_width24") }
 
+    /// RegNetY's gate after groups of 8 channels, whose activations stay in
+    /// 8-channel blocks even on AVX-512 (where oneDNN 2.6 multiplies those
+    /// only on its reference kernel).
+    func testSqueezeExcitationAfterGroupsOf8Channels() throws { try assertMatchesOnnxRuntime(model: "grouped_se_width8") }
+
     /// Pad nodes before an average pooling, a convolution and a max pooling.
     func testExplicitPaddingBeforePoolingAndConvolution() throws { try assertMatchesOnnxRuntime(model: "explicit_padding") }
 
@@ -107,6 +112,29 @@ final class LayerPatternTests: XCTestCase {
             XCTAssertFalse(convolutions("expand").isEmpty, "batch \(batch): \(steps)")
             XCTAssertFalse(convolutions("expand").contains { $0.implementation.contains("gemm") || $0.isReference },
                            "batch \(batch): \(convolutions("expand"))")
+        }
+    }
+
+    /// ShuffleNet v1 units whose groups are not whole channel blocks (34
+    /// and 24 channels) match onnxruntime, and each channel shuffle is one
+    /// copy in the layout of the grouped convolution before it. With
+    /// oneDNN's AVX-512 kernels, whose blocks hold 16 channels, those
+    /// grouped convolutions run in nhwc and nChw8c, and the depthwise
+    /// convolution between two of them takes their layout: no conversion
+    /// around it. (Without AVX-512 the 34-channel groups run on im2col and
+    /// GEMM in plain layout, for which oneDNN has no JIT depthwise kernel;
+    /// its nhwc kernels for those groups took 1.7× as long.)
+    func testShufflesOffTheChannelBlocksAreOneCopyBetweenConvolutionsOfOneLayout() throws {
+        try assertMatchesOnnxRuntime(model: "shufflenet_v1_off_block")
+        let engine = try Engine(model: try Model.load(path: try PythonTools.exportedModel("shufflenet_v1_off_block")))
+        for batch in [1, 8] {
+            let steps = try engine.plan(batchSize: batch).steps
+            let shuffles = steps.filter { $0.node.contains("Reshape") }
+            XCTAssertEqual(shuffles.map(\.operation), ["Transpose", "Transpose"], "batch \(batch): \(shuffles)")
+            guard ConvolutionAlgorithm.automaticUsesOneDNNWinograd else { continue }
+            let depthwise = steps.filter { $0.node.contains("/depthwise/") }
+            XCTAssertEqual(depthwise.count, 2, "batch \(batch): \(depthwise)")
+            XCTAssertFalse(depthwise.contains(where: \.isReorder), "batch \(batch): \(depthwise)")
         }
     }
 

@@ -1,6 +1,6 @@
 /*
- * Kernels oneDNN 2.6 lacks, or runs slowly, on AVX2 CPUs: 3×3 convolutions
- * and max pooling.
+ * Kernels oneDNN 2.6 lacks, or runs slowly, on AVX2 CPUs: 3×3 convolutions,
+ * max pooling and per-channel binary operations on 8-channel blocks.
  *
  * oneDNN's Winograd convolution needs AVX-512, so on AVX2 machines every 3×3
  * convolution runs as a direct convolution. Winograd F(4×4, 3×3) computes
@@ -153,6 +153,43 @@ int fovea_max_pool_accepts(const fovea_max_pool_shape *shape);
 
 /** Pools `source` into `destination` (both in the block layout, not overlapping) with up to `threads` OpenMP threads. */
 void fovea_max_pool_run(const fovea_max_pool_shape *shape, const float *source, float *destination, int threads);
+
+/* ---- Per-channel binary operations -----------------------------------------
+ *
+ * oneDNN 2.6 on an AVX-512 CPU runs a binary operation on nChw8c (the layout
+ * of RegNet's 8-channel groups) on its reference kernel only: RegNetY's
+ * squeeze-and-excitation gate multiplies took most of its run there
+ * (BENCHMARKS.md, "The AVX-512 host, 2026-12-08").
+ */
+
+typedef enum {
+    FOVEA_BINARY_ADD,
+    FOVEA_BINARY_SUBTRACT,
+    FOVEA_BINARY_MULTIPLY,
+    FOVEA_BINARY_DIVIDE,
+} fovea_binary_operation;
+
+/** `source` (N×C×H×W in nChw8c or nChw16c) ∘ `operand` (plain, N×C or 1×C). */
+typedef struct {
+    int batch;
+    /** Channels per block: 8 (nChw8c) or 16 (nChw16c). */
+    int block;
+    /** Channels (the layout pads the last block). */
+    int channels;
+    /** Height × width. */
+    int pixels;
+    /** Images of the operand: 1 (shared) or `batch`. */
+    int operandBatch;
+    /** A `fovea_binary_operation`; the source is its left side. */
+    int operation;
+} fovea_channel_binary_shape;
+
+/** Whether `shape` is one the kernel computes. */
+int fovea_channel_binary_accepts(const fovea_channel_binary_shape *shape);
+
+/** Computes `destination` (the source's layout; may be `source`) with up to `threads` OpenMP threads. The padding lanes stay zero. */
+void fovea_channel_binary_run(const fovea_channel_binary_shape *shape, const float *source, const float *operand,
+                              float *destination, int threads);
 
 #ifdef __cplusplus
 }

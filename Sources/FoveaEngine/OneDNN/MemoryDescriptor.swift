@@ -79,9 +79,25 @@ enum MemoryDescriptor {
         withUnsafePointer(to: descriptor) { Int(dnnl_memory_desc_get_size($0)) }
     }
 
-    static func shape(_ descriptor: dnnl_memory_desc_t) -> [Int] {
-        withUnsafeBytes(of: descriptor.dims) { raw in
-            (0..<Int(descriptor.ndims)).map { Int(raw.load(fromByteOffset: $0 * 8, as: Int64.self)) }
+    static func shape(_ descriptor: dnnl_memory_desc_t) -> [Int] { integers(descriptor.dims, count: Int(descriptor.ndims)) }
+
+    /// The first `count` of a C array of int64 (a descriptor's dims, strides, blocks).
+    private static func integers<Tuple>(_ tuple: Tuple, count: Int) -> [Int] {
+        withUnsafeBytes(of: tuple) { raw in (0..<count).map { Int(raw.load(fromByteOffset: $0 * 8, as: Int64.self)) } }
+    }
+
+    /// A layout as per-axis strides in elements plus the size of its block
+    /// of channels (axis 1) innermost: 1 for plain, channels last or a
+    /// strided view, 8 for nChw8c (where axis 1's stride steps from block
+    /// to block). Nil for other blockings.
+    static func channelBlocking(of descriptor: dnnl_memory_desc_t) -> (strides: [Int], block: Int)? {
+        guard descriptor.format_kind == dnnl_blocked else { return nil }
+        let blocking = descriptor.format_desc.blocking
+        let strides = integers(blocking.strides, count: Int(descriptor.ndims))
+        switch blocking.inner_nblks {
+        case 0: return (strides, 1)
+        case 1 where integers(blocking.inner_idxs, count: 1) == [1]: return (strides, integers(blocking.inner_blks, count: 1)[0])
+        default: return nil
         }
     }
 
@@ -104,9 +120,9 @@ enum MemoryDescriptor {
         let shape = shape(descriptor)
         guard descriptor.format_kind == dnnl_blocked, shape.count >= 3, shape.dropFirst(2).allSatisfy({ $0 == 1 }) else { return nil }
         let blocking = descriptor.format_desc.blocking
-        let strides = withUnsafeBytes(of: blocking.strides) { raw in (0..<2).map { Int(raw.load(fromByteOffset: $0 * 8, as: Int64.self)) } }
-        let blocks = withUnsafeBytes(of: blocking.inner_blks) { raw in (0..<Int(blocking.inner_nblks)).map { Int(raw.load(fromByteOffset: $0 * 8, as: Int64.self)) } }
-        let blockedAxes = withUnsafeBytes(of: blocking.inner_idxs) { raw in (0..<Int(blocking.inner_nblks)).map { Int(raw.load(fromByteOffset: $0 * 8, as: Int64.self)) } }
+        let strides = integers(blocking.strides, count: 2)
+        let blocks = integers(blocking.inner_blks, count: Int(blocking.inner_nblks))
+        let blockedAxes = integers(blocking.inner_idxs, count: Int(blocking.inner_nblks))
         guard blockedAxes.allSatisfy({ $0 == 1 }) else { return nil }
         let blockSize = blocks.reduce(1, *)
         // Channel c sits at (c / block) · stride + c % block: linear iff the

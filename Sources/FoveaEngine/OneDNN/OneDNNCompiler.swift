@@ -28,6 +28,7 @@ struct OneDNNCompiler {
         case copy([Float], buffer: Int)
         case native(NativeConvolution, NativeConvolutionWeights, source: Value, destination: Value)
         case nativeMaxPooling(NativeMaxPooling, source: Value, destination: Value)
+        case nativeChannelBinary(NativeChannelBinary, source: Value, operand: Value, destination: Value)
     }
 
     private struct Value {
@@ -71,6 +72,10 @@ struct OneDNNCompiler {
     private var placedInConcat: Set<String> = []
     /// Concat + channel shuffle groups by the concat's kernel index.
     private var shuffles: [Int: ShuffledConcat] = [:]
+    /// Channel shuffles of one activation, by the index of their first reshape.
+    private var channelShuffles: [Int: ChannelShuffle] = [:]
+    /// Convolutions (by destination) run in their source's layout (`GroupedNeighbourLayouts`).
+    private var betweenGroupedNeighbours: Set<String> = []
     /// Pairs of 1×1 and depthwise convolutions by the 1×1's kernel index.
     private var fusedDepthwise: [Int: FusedDepthwise] = [:]
     private var fusedDepthwiseCount = 0
@@ -111,6 +116,12 @@ struct OneDNNCompiler {
             shuffles[shuffle.kernels[0]] = shuffle
             coveredKernels.formUnion(shuffle.kernels.dropFirst())
         }
+        for shuffle in ChannelShuffle.find(in: program) where !coveredKernels.contains(shuffle.kernels[0]) {
+            channelShuffles[shuffle.kernels[0]] = shuffle
+            coveredKernels.formUnion(shuffle.kernels.dropFirst())
+        }
+        betweenGroupedNeighbours = GroupedNeighbourLayouts.convolutions(in: program, shuffles: Array(channelShuffles.values),
+                                                                       block: strategy.blockedActivations?.channels ?? 8)
         let shuffledSources = Set(shuffles.values.flatMap(\.sources))
         concats = InPlaceConcat.candidates(in: program, excluding: shuffledSources)
         concatAssemblies = concats.map { _ in .undecided }
@@ -132,6 +143,8 @@ struct OneDNNCompiler {
             kernelIndex = index
             if let shuffle = shuffles[index] {
                 try compileShuffledConcat(shuffle)
+            } else if let shuffle = channelShuffles[index] {
+                try compileChannelShuffle(shuffle)
             } else if let fusion = fusedDepthwise[index] {
                 try compileFusedDepthwise(fusion)
             } else {
@@ -241,6 +254,10 @@ struct OneDNNCompiler {
                 case .nativeMaxPooling(let pooling, let source, let destination):
                     executable.append(.nativeMaxPooling(pooling, source: address(source.buffer, offset: source.offset),
                                                         destination: address(destination.buffer, offset: destination.offset)))
+                case .nativeChannelBinary(let binary, let source, let operand, let destination):
+                    executable.append(.nativeChannelBinary(binary, source: address(source.buffer, offset: source.offset),
+                                                           operand: address(operand.buffer, offset: operand.offset),
+                                                           destination: address(destination.buffer, offset: destination.offset)))
                 }
             }
             let stream = try context.makeStream()
@@ -692,7 +709,8 @@ struct OneDNNCompiler {
         let logicalWeights = conv.groups > 1
             ? [conv.groups, weightShape[0] / conv.groups] + Array(weightShape.dropFirst())
             : weightShape
-        var descriptor = try convolutionDescriptor(conv, logicalWeights: logicalWeights, target: try MemoryDescriptor.any(shape(conv.destination)))
+        var descriptor = try inSourceLayout(conv, logicalWeights: logicalWeights)
+            ?? convolutionDescriptor(conv, logicalWeights: logicalWeights, target: try MemoryDescriptor.any(shape(conv.destination)))
         if descriptor.isReference {
             descriptor = try convolutionAvoidingReference(conv, logicalWeights: logicalWeights, firstChoice: descriptor)
         }
@@ -729,13 +747,26 @@ struct OneDNNCompiler {
     private func convolutionAvoidingReference(_ conv: Kernel.Convolution, logicalWeights: [Int],
                                               firstChoice: PrimitiveDescriptor) throws -> PrimitiveDescriptor {
         let formats = MemoryDescriptor.activationTags(rank: shape(conv.source).count)
-        let chosen = try firstNonReference(formats) { format in
-            var operation = try convolutionOperation(conv, logicalWeights: logicalWeights, target: try MemoryDescriptor.any(shape(conv.destination)),
-                                                     algorithm: dnnl_convolution_direct, activationFormats: (format, format))
-            return try PrimitiveDescriptor(operation: &operation, attributes: PrimitiveAttributes(postOps: conv.postOps),
-                                           context: context, what: "convolution \(shape(conv.source)) → \(shape(conv.destination))")
-        }
+        let chosen = try firstNonReference(formats) { try directConvolution(conv, logicalWeights: logicalWeights, format: $0) }
         return chosen.descriptor.isReference ? firstChoice : chosen.descriptor
+    }
+
+    /// For a convolution between grouped neighbours off the channel blocks
+    /// (`GroupedNeighbourLayouts`), a direct convolution in the layout its
+    /// source has (both sides), if oneDNN has a JIT kernel for it there.
+    private func inSourceLayout(_ conv: Kernel.Convolution, logicalWeights: [Int]) throws -> PrimitiveDescriptor? {
+        guard betweenGroupedNeighbours.contains(conv.destination),
+              let format = MemoryDescriptor.formatTag(of: try value(conv.source).layout),
+              let descriptor = try? directConvolution(conv, logicalWeights: logicalWeights, format: format), descriptor.isJIT else { return nil }
+        return descriptor
+    }
+
+    /// A direct convolution reading and writing `format`.
+    private func directConvolution(_ conv: Kernel.Convolution, logicalWeights: [Int], format: dnnl_format_tag_t) throws -> PrimitiveDescriptor {
+        var operation = try convolutionOperation(conv, logicalWeights: logicalWeights, target: try MemoryDescriptor.any(shape(conv.destination)),
+                                                 algorithm: dnnl_convolution_direct, activationFormats: (format, format))
+        return try PrimitiveDescriptor(operation: &operation, attributes: PrimitiveAttributes(postOps: conv.postOps),
+                                       context: context, what: "convolution \(shape(conv.source)) → \(shape(conv.destination))")
     }
 
     /// `conv` as its `split`'s per-group convolutions, one per image and
@@ -1084,6 +1115,24 @@ struct OneDNNCompiler {
         }
     }
 
+    /// One reorder in the source's layout where `ChannelShuffle` has views
+    /// for it, else in plain layout.
+    private mutating func compileChannelShuffle(_ shuffle: ChannelShuffle) throws {
+        var input = try value(shuffle.source)
+        let dense = MemoryDescriptor.formatTag(of: input.layout).map { try? MemoryDescriptor.tagged(shuffle.shape, format: $0) } ?? nil
+        var layout = dense ?? input.layout
+        var views = dense == nil ? nil : try shuffle.views(layout: layout, sourceOffset: Int(input.layout.offset0))
+        if views == nil {
+            input = try plainSource(shuffle.source)
+            layout = input.layout
+            views = try shuffle.views(layout: layout, sourceOffset: Int(input.layout.offset0))
+        }
+        guard let views else { throw OneDNNError(operation: "shuffle '\(shuffle.source)'", status: "no view of its layout") }
+        let output = define(shuffle.destination, layout: layout)
+        try reorder(Value(buffer: input.buffer, layout: views.source, offset: input.offset),
+                    into: Value(buffer: output.buffer, layout: views.destination), operation: "Transpose")
+    }
+
     /// The slot `name` should be written to when it is a source of an
     /// in-place concat; the first source to ask fixes the result's format
     /// from the layout its producer prefers (`preferred`).
@@ -1314,6 +1363,11 @@ struct OneDNNCompiler {
             return try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: postOps), context: context,
                                            what: function.rawValue)
         }
+        if chosen.descriptor.isReference, postOps.isEmpty, case .value(let name) = second,
+           let format = MemoryDescriptor.formatTag(of: firstValue.layout), let block = MemoryDescriptor.channelBlock(of: format),
+           let native = NativeChannelBinary(function, sourceShape: outputShape, operandShape: secondShape, block: block) {
+            return try compileNative(native, source: firstValue, operand: name, destination: destination, format: format)
+        }
         let secondLayout = chosen.candidate, descriptor = chosen.descriptor
         let secondArgument: Argument
         switch second {
@@ -1329,6 +1383,21 @@ struct OneDNNCompiler {
         let output = define(destination, layout: descriptor.memoryDescriptor(dnnl_query_dst_md))
         try append(descriptor, [(DNNL_ARG_SRC_0, argument(firstValue)), (DNNL_ARG_SRC_1, secondArgument), (DNNL_ARG_DST, argument(output))],
                    operation: operation)
+    }
+
+    /// A per-channel binary operation for a `NativeChannelBinary` kernel,
+    /// reading `source` where it lies (channel-blocked in `format`) and the
+    /// operand row-major, and writing `destination` in `format`.
+    private mutating func compileNative(_ binary: NativeChannelBinary, source: Value, operand: String, destination: String,
+                                        format: dnnl_format_tag_t) throws {
+        let operandValue = try plainSource(operand)
+        let output = try slotOrNewValue(destination, layout: try MemoryDescriptor.tagged(shape(destination), format: format))
+        touch(source.buffer)
+        touch(operandValue.buffer)
+        touch(output.buffer)
+        append(.nativeChannelBinary(binary, source: source, operand: operandValue, destination: output),
+               implementation: "fovea:channel_binary",
+               shapes: PlanStep.shapesText(inputs: [shape(destination), shape(operand)], outputs: [shape(destination)]))
     }
 
     /// The primitive for the first of `candidates` (e.g. layouts) that

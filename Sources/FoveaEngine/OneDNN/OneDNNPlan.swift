@@ -23,6 +23,7 @@ final class OneDNNPlan: @unchecked Sendable {
         case copy([Float], to: Address)
         case native(NativeConvolution, NativeConvolutionWeights, source: Address, destination: Address, scratch: Address)
         case nativeMaxPooling(NativeMaxPooling, source: Address, destination: Address)
+        case nativeChannelBinary(NativeChannelBinary, source: Address, operand: Address, destination: Address)
     }
 
     private let steps: [Step]
@@ -179,6 +180,9 @@ final class OneDNNPlan: @unchecked Sendable {
         case .nativeMaxPooling(let pooling, let source, let destination):
             try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a native max pooling")
             pooling.run(source: floats(at: source), destination: floats(at: destination), threads: threads)
+        case .nativeChannelBinary(let binary, let source, let operand, let destination):
+            try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a native per-channel operation")
+            binary.run(source: floats(at: source), operand: floats(at: operand), destination: floats(at: destination), threads: threads)
         }
     }
 }

@@ -20,24 +20,15 @@ struct ShuffledConcat {
     static func find(in program: ExecutionProgram) -> [ShuffledConcat] {
         let readers = program.readers()
         let outputs = Set(program.outputs.map(\.value))
-        func onlyReader(of value: String) -> (Int, Kernel)? {
-            guard !outputs.contains(value), let indices = readers[value], indices.count == 1 else { return nil }
-            return (indices[0], program.kernels[indices[0]])
-        }
         var found: [ShuffledConcat] = []
         for (concatIndex, kernel) in program.kernels.enumerated() {
-            guard case .concat(let sources, 1, let concatenated) = kernel, sources.count > 1,
-                  let shape = program.types[concatenated]?.shape, shape.count >= 3,
-                  case (let splitIndex, .reshape(_, let split))? = onlyReader(of: concatenated),
-                  case (let transposeIndex, .transpose(_, let transposed, let permutation))? = onlyReader(of: split),
-                  case (let mergeIndex, .reshape(_, let merged))? = onlyReader(of: transposed) else { continue }
-            let groups = sources.count, width = shape[1] / groups
-            guard shape[1] % groups == 0, sources.allSatisfy({ program.types[$0]?.shape[1] == width }),
-                  program.types[split]?.shape == [shape[0], groups, width] + shape.dropFirst(2),
-                  permutation == [0, 2, 1] + Array(3..<(shape.count + 1)),
-                  program.types[merged]?.shape == shape else { continue }
-            found.append(ShuffledConcat(kernels: [concatIndex, splitIndex, transposeIndex, mergeIndex], sources: sources,
-                                        destination: merged, shape: shape))
+            guard case .concat(let sources, 1, let concatenated) = kernel, sources.count > 1, !outputs.contains(concatenated),
+                  let indices = readers[concatenated], indices.count == 1,
+                  let shuffle = ChannelShuffle.starting(at: indices[0], in: program, readers: readers, outputs: outputs),
+                  shuffle.groups == sources.count,
+                  sources.allSatisfy({ program.types[$0]?.shape[1] == shuffle.shape[1] / shuffle.groups }) else { continue }
+            found.append(ShuffledConcat(kernels: [concatIndex] + shuffle.kernels, sources: sources,
+                                        destination: shuffle.destination, shape: shuffle.shape))
         }
         return found
     }

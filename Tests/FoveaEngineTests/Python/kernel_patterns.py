@@ -76,6 +76,26 @@ class GroupedConvolutionNet(nn.Module):
         return self.head(self.grouped(self.stem(x)).mean((2, 3)))
 
 
+class GroupedSqueezeExcitationNet(nn.Module):
+    """RegNetY's block: a grouped 3×3 convolution of 8 channels per group,
+    then a squeeze-and-excitation gate, on 48 channels and on 104 (not a
+    whole number of 16-channel blocks)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 48, 3, 2, 1), nn.BatchNorm2d(48), nn.ReLU())
+        self.first = nn.Sequential(nn.Conv2d(48, 48, 3, 1, 1, groups=6, bias=False), nn.BatchNorm2d(48), nn.ReLU())
+        self.first_gate = SqueezeExcitation(48, 12, mobilenet_v3=False)
+        self.widen = nn.Sequential(nn.Conv2d(48, 104, 1, bias=False), nn.BatchNorm2d(104), nn.ReLU())
+        self.second = nn.Sequential(nn.Conv2d(104, 104, 3, 2, 1, groups=13, bias=False), nn.BatchNorm2d(104), nn.ReLU())
+        self.second_gate = SqueezeExcitation(104, 12, mobilenet_v3=False)
+        self.head = nn.Linear(104, 10)
+
+    def forward(self, x):
+        x = self.widen(self.first_gate(self.first(self.stem(x))))
+        return self.head(self.second_gate(self.second(x)).mean((2, 3)))
+
+
 class ChannelAffineNet(nn.Module):
     """Per-channel Mul and Add with [C,1,1] constants: after a convolution
     (foldable into it), after pooling and before a ReLU (DenseNet's
@@ -204,6 +224,41 @@ class ShuffleNetV1UnitNet(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class ShuffleUnit(nn.Module):
+    """A ShuffleNet v1 unit of `channels` in 4 groups with the shortcut added."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.compress = nn.Sequential(nn.Conv2d(channels, channels, 1, groups=4, bias=False), nn.BatchNorm2d(channels), nn.ReLU())
+        self.depthwise = nn.Sequential(nn.Conv2d(channels, channels, 3, 1, 1, groups=channels, bias=False), nn.BatchNorm2d(channels))
+        self.project = nn.Sequential(nn.Conv2d(channels, channels, 1, groups=4, bias=False), nn.BatchNorm2d(channels))
+
+    def forward(self, x):
+        y = self.compress(x)
+        n, c, h, w = y.shape
+        y = y.reshape(n, 4, c // 4, h, w).transpose(1, 2).reshape(n, c, h, w)
+        return torch.relu(x + self.project(self.depthwise(y)))
+
+
+class OffBlockShuffleNet(nn.Module):
+    """ShuffleNet v1's units with groups that are not whole channel blocks:
+    4 groups of 34 channels (light_shufflenet's second stage; no block
+    divides them), then of 24 (8-channel blocks, not 16)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 24, 3, 2, 1), nn.BatchNorm2d(24), nn.ReLU())
+        self.expand = nn.Sequential(nn.Conv2d(24, 136, 1, groups=4, bias=False), nn.BatchNorm2d(136), nn.ReLU())
+        self.first = ShuffleUnit(136)
+        self.narrow = nn.Sequential(nn.Conv2d(136, 96, 1, bias=False), nn.BatchNorm2d(96), nn.ReLU())
+        self.second = ShuffleUnit(96)
+        self.head = nn.Linear(96, 10)
+
+    def forward(self, x):
+        x = self.second(self.narrow(self.first(self.expand(self.stem(x)))))
+        return self.head(x.mean((2, 3)))
+
+
 class MaxPoolingCasesNet(nn.Module):
     """Max poolings over 20 channels (the last 8-channel block half
     padding): ResNet's 3×3 stride 2 with padding 1, Caffe's 3×3 stride 2
@@ -248,12 +303,14 @@ BUILDERS = {
     "grouped_conv_width8": lambda: GroupedConvolutionNet(8),
     "grouped_conv_width16": lambda: GroupedConvolutionNet(16),
     "grouped_conv_width24": lambda: GroupedConvolutionNet(24),
+    "grouped_se_width8": GroupedSqueezeExcitationNet,
     "channel_affine": ChannelAffineNet,
     "explicit_padding": ExplicitPaddingNet,
     "channel_split": ChannelSplitNet,
     "mixed_convolutions": MixedConvolutionNet,
     "ghost_module": GhostModuleNet,
     "shufflenet_v1_unit": ShuffleNetV1UnitNet,
+    "shufflenet_v1_off_block": OffBlockShuffleNet,
     "max_pool_cases": MaxPoolingCasesNet,
     "softmax_over_batch": SoftmaxOverBatchNet,
 }
