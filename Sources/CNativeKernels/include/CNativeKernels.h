@@ -1,6 +1,7 @@
 /*
- * Kernels oneDNN 2.6 lacks, or runs slowly, on AVX2 CPUs: 3×3 convolutions,
- * max pooling and per-channel binary operations on 8-channel blocks.
+ * Kernels oneDNN 2.6 lacks, or runs slowly: 3×3 convolutions and max
+ * pooling on AVX2 CPUs, per-channel binary operations on 8-channel blocks,
+ * and fully connected layers for one image.
  *
  * oneDNN's Winograd convolution needs AVX-512, so on AVX2 machines every 3×3
  * convolution runs as a direct convolution. Winograd F(4×4, 3×3) computes
@@ -190,6 +191,30 @@ int fovea_channel_binary_accepts(const fovea_channel_binary_shape *shape);
 /** Computes `destination` (the source's layout; may be `source`) with up to `threads` OpenMP threads. The padding lanes stay zero. */
 void fovea_channel_binary_run(const fovea_channel_binary_shape *shape, const float *source, const float *operand,
                               float *destination, int threads);
+
+/* ---- Fully connected layers for one image -----------------------------------
+ *
+ * At batch 1 a fully connected layer streams its weights once; oneDNN 2.6's
+ * kernels read them more slowly than memory delivers (AlexNet's 9216 × 4096
+ * layer: BENCHMARKS.md, "The AVX-512 host, 2026-12-08").
+ */
+
+typedef struct {
+    int outputs, inputs;
+    /** 0: row-major outputs × inputs. 16, 32 or 64: oneDNN's AB16b{16,32,64}a,
+     * blocks of that many outputs, within each the weights of an input
+     * contiguous; inputs padded to 16 and outputs to the block, with zeros. */
+    int blockOutputs;
+    /** Whether a ReLU follows. */
+    int relu;
+} fovea_gemv_shape;
+
+/** Whether `shape` is one the kernel computes. */
+int fovea_gemv_accepts(const fovea_gemv_shape *shape);
+
+/** `destination` (outputs) = weights · `source` (inputs) + `bias` (may be NULL), with up to `threads` OpenMP threads. */
+void fovea_gemv_run(const fovea_gemv_shape *shape, const float *weights, const float *bias, const float *source,
+                    float *destination, int threads);
 
 #ifdef __cplusplus
 }

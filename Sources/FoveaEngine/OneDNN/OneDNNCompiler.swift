@@ -29,6 +29,7 @@ struct OneDNNCompiler {
         case native(NativeConvolution, NativeConvolutionWeights, source: Value, destination: Value)
         case nativeMaxPooling(NativeMaxPooling, source: Value, destination: Value)
         case nativeChannelBinary(NativeChannelBinary, source: Value, operand: Value, destination: Value)
+        case nativeInnerProduct(NativeInnerProduct, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, source: Value, destination: Value)
     }
 
     private struct Value {
@@ -258,6 +259,10 @@ struct OneDNNCompiler {
                     executable.append(.nativeChannelBinary(binary, source: address(source.buffer, offset: source.offset),
                                                            operand: address(operand.buffer, offset: operand.offset),
                                                            destination: address(destination.buffer, offset: destination.offset)))
+                case .nativeInnerProduct(let product, let weights, let bias, let source, let destination):
+                    executable.append(.nativeInnerProduct(product, weights: weights, bias: bias,
+                                                          source: address(source.buffer, offset: source.offset),
+                                                          destination: address(destination.buffer, offset: destination.offset)))
                 }
             }
             let stream = try context.makeStream()
@@ -1279,10 +1284,45 @@ struct OneDNNCompiler {
             return try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: product.postOps),
                                            context: context, what: "inner product")
         }
+        if shape(product.destination)[0] == 1, let native = try nativeInnerProduct(product, weightsLayout: chosen.descriptor.memoryDescriptor(dnnl_query_weights_md)) {
+            let input = try converted(view, to: dense)
+            let output = define(product.destination, layout: try MemoryDescriptor.plain(shape(product.destination)))
+            let weightsFloats = try constantFloats(product.weights, logicalShape: weightShape,
+                                                   layout: chosen.descriptor.memoryDescriptor(dnnl_query_weights_md))
+            let biasFloats = try product.bias.map { try constantFloats($0, logicalShape: [weightShape[0]], layout: MemoryDescriptor.plain([weightShape[0]])) }
+            touch(input.buffer)
+            touch(output.buffer)
+            append(.nativeInnerProduct(native, weights: weightsFloats, bias: biasFloats, source: input, destination: output),
+                   implementation: "fovea:gemv", shapes: PlanStep.shapesText(inputs: [shape(product.source)], outputs: [shape(product.destination)]))
+            return
+        }
         let input = try converted(view, to: chosen.candidate)
         let output = define(product.destination, layout: chosen.descriptor.memoryDescriptor(dnnl_query_dst_md))
         try appendWeighted(chosen.descriptor, input: input, weights: product.weights, logicalWeights: weightShape, bias: product.bias,
                            output: output)
+    }
+
+    /// Fovea's kernel for a one-image inner product whose weights oneDNN
+    /// holds in `weightsLayout`, if it reads that layout.
+    private func nativeInnerProduct(_ product: Kernel.InnerProduct, weightsLayout: dnnl_memory_desc_t) throws -> NativeInnerProduct? {
+        let weightShape = product.weights.tensor.shape
+        let candidates: [(NativeInnerProduct.WeightsLayout, dnnl_memory_desc_t)] = [
+            (.rows, try MemoryDescriptor.plain(weightShape)),
+            (.blocks(outputs: 16), try MemoryDescriptor.tagged(weightShape, format: dnnl_AB16b16a)),
+            (.blocks(outputs: 32), try MemoryDescriptor.tagged(weightShape, format: dnnl_AB16b32a)),
+            (.blocks(outputs: 64), try MemoryDescriptor.tagged(weightShape, format: dnnl_AB16b64a)),
+        ]
+        guard let layout = candidates.first(where: { MemoryDescriptor.equal($0.1, weightsLayout) })?.0 else { return nil }
+        return NativeInnerProduct(outputs: weightShape[0], inputs: weightShape[1], layout: layout, postOps: product.postOps)
+    }
+
+    /// The floats of `constant` as the weight store holds them in `layout`
+    /// (alive as long as the plan, which keeps the store).
+    private func constantFloats(_ constant: NamedConstant, logicalShape: [Int], layout: dnnl_memory_desc_t) throws -> UnsafePointer<Float> {
+        let memory = try weights.memory(for: constant, logicalShape: logicalShape, layout: layout)
+        var handle: UnsafeMutableRawPointer?
+        try dnnlCheck(dnnl_memory_get_data_handle(memory, &handle), "find constant '\(constant.name)'")
+        return UnsafePointer(handle!.assumingMemoryBound(to: Float.self))
     }
 
     private mutating func compileBatchNormalization(_ norm: Kernel.BatchNormalization) throws {

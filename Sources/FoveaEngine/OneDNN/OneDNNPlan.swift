@@ -24,6 +24,8 @@ final class OneDNNPlan: @unchecked Sendable {
         case native(NativeConvolution, NativeConvolutionWeights, source: Address, destination: Address, scratch: Address)
         case nativeMaxPooling(NativeMaxPooling, source: Address, destination: Address)
         case nativeChannelBinary(NativeChannelBinary, source: Address, operand: Address, destination: Address)
+        /// Weights and bias are the weight store's, which the plan keeps.
+        case nativeInnerProduct(NativeInnerProduct, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, source: Address, destination: Address)
     }
 
     private let steps: [Step]
@@ -183,6 +185,9 @@ final class OneDNNPlan: @unchecked Sendable {
         case .nativeChannelBinary(let binary, let source, let operand, let destination):
             try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a native per-channel operation")
             binary.run(source: floats(at: source), operand: floats(at: operand), destination: floats(at: destination), threads: threads)
+        case .nativeInnerProduct(let product, let weights, let bias, let source, let destination):
+            try dnnlCheck(dnnl_stream_wait(stream), "finish the steps before a native inner product")
+            product.run(weights: weights, bias: bias, source: floats(at: source), destination: floats(at: destination), threads: threads)
         }
     }
 }

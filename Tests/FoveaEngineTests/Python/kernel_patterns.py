@@ -259,6 +259,20 @@ class OffBlockShuffleNet(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class FullyConnectedHeadNet(nn.Module):
+    """A classifier head as AlexNet's: a flattened activation of 14 580
+    values (no whole vector) through a layer of 70 outputs with ReLU, then
+    one of 10."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 20, 11, 8), nn.ReLU())
+        self.classifier = nn.Sequential(nn.Linear(20 * 27 * 27, 70), nn.ReLU(), nn.Linear(70, 10))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
 class MaxPoolingCasesNet(nn.Module):
     """Max poolings over 20 channels (the last 8-channel block half
     padding): ResNet's 3×3 stride 2 with padding 1, Caffe's 3×3 stride 2
@@ -312,6 +326,7 @@ BUILDERS = {
     "shufflenet_v1_unit": ShuffleNetV1UnitNet,
     "shufflenet_v1_off_block": OffBlockShuffleNet,
     "max_pool_cases": MaxPoolingCasesNet,
+    "fully_connected_head": FullyConnectedHeadNet,
     "softmax_over_batch": SoftmaxOverBatchNet,
 }
 NAMES = list(BUILDERS)
