@@ -45,26 +45,25 @@ struct ChannelShuffle {
     }
 
     /// The source and the result as views over their memory in which one
-    /// reorder shuffles, or nil if `layout` (of both) allows none. In an
+    /// reorder shuffles, or nil if `layout` (of both, dense) allows none. In an
     /// unblocked layout the views are N×g×(C/g)×…: source channel
     /// `i·(C/g) + j` is element (i, j) of the first, result channel `j·g + i`
     /// of the second. In blocks of B channels, when each group is whole
     /// blocks and g divides B, `j` splits further into (q, m, r) with
     /// j = B·q + (B/g)·m + r: the source holds it in block i·(C/g)/B + q at
     /// lane (B/g)·m + r, the result in block g·q + m at lane g·r + i.
-    func views(layout: dnnl_memory_desc_t, sourceOffset: Int) throws -> (source: dnnl_memory_desc_t, destination: dnnl_memory_desc_t)? {
+    func views(layout: dnnl_memory_desc_t) throws -> (source: dnnl_memory_desc_t, destination: dnnl_memory_desc_t)? {
         guard let (strides, block) = MemoryDescriptor.channelBlocking(of: layout) else { return nil }
         let width = shape[1] / groups, spatial = Array(shape.dropFirst(2)), spatialStrides = Array(strides.dropFirst(2))
         if block == 1 {
             let dims = [shape[0], groups, width] + spatial
-            return (try MemoryDescriptor.strided(dims, strides: [strides[0], width * strides[1], strides[1]] + spatialStrides, offset: sourceOffset),
+            return (try MemoryDescriptor.strided(dims, strides: [strides[0], width * strides[1], strides[1]] + spatialStrides),
                     try MemoryDescriptor.strided(dims, strides: [strides[0], strides[1], groups * strides[1]] + spatialStrides))
         }
         guard width % block == 0, block % groups == 0 else { return nil }
         let dims = [shape[0], groups, width / block, groups, block / groups] + spatial
         let blockStride = strides[1]
-        return (try MemoryDescriptor.strided(dims, strides: [strides[0], width / block * blockStride, blockStride, block / groups, 1] + spatialStrides,
-                                             offset: sourceOffset),
+        return (try MemoryDescriptor.strided(dims, strides: [strides[0], width / block * blockStride, blockStride, block / groups, 1] + spatialStrides),
                 try MemoryDescriptor.strided(dims, strides: [strides[0], 1, groups * blockStride, blockStride, groups] + spatialStrides))
     }
 }

@@ -1124,16 +1124,13 @@ struct OneDNNCompiler {
     /// for it, else in plain layout.
     private mutating func compileChannelShuffle(_ shuffle: ChannelShuffle) throws {
         var input = try value(shuffle.source)
-        let dense = MemoryDescriptor.formatTag(of: input.layout).map { try? MemoryDescriptor.tagged(shuffle.shape, format: $0) } ?? nil
-        var layout = dense ?? input.layout
-        var views = dense == nil ? nil : try shuffle.views(layout: layout, sourceOffset: Int(input.layout.offset0))
+        var views = MemoryDescriptor.formatTag(of: input.layout) == nil ? nil : try shuffle.views(layout: input.layout)
         if views == nil {
             input = try plainSource(shuffle.source)
-            layout = input.layout
-            views = try shuffle.views(layout: layout, sourceOffset: Int(input.layout.offset0))
+            views = try shuffle.views(layout: input.layout)
         }
         guard let views else { throw OneDNNError(operation: "shuffle '\(shuffle.source)'", status: "no view of its layout") }
-        let output = define(shuffle.destination, layout: layout)
+        let output = define(shuffle.destination, layout: input.layout)
         try reorder(Value(buffer: input.buffer, layout: views.source, offset: input.offset),
                     into: Value(buffer: output.buffer, layout: views.destination), operation: "Transpose")
     }
@@ -1284,17 +1281,9 @@ struct OneDNNCompiler {
             return try PrimitiveDescriptor(operation: &desc, attributes: PrimitiveAttributes(postOps: product.postOps),
                                            context: context, what: "inner product")
         }
-        if shape(product.destination)[0] == 1, let native = try nativeInnerProduct(product, weightsLayout: chosen.descriptor.memoryDescriptor(dnnl_query_weights_md)) {
-            let input = try converted(view, to: dense)
-            let output = define(product.destination, layout: try MemoryDescriptor.plain(shape(product.destination)))
-            let weightsFloats = try constantFloats(product.weights, logicalShape: weightShape,
-                                                   layout: chosen.descriptor.memoryDescriptor(dnnl_query_weights_md))
-            let biasFloats = try product.bias.map { try constantFloats($0, logicalShape: [weightShape[0]], layout: MemoryDescriptor.plain([weightShape[0]])) }
-            touch(input.buffer)
-            touch(output.buffer)
-            append(.nativeInnerProduct(native, weights: weightsFloats, bias: biasFloats, source: input, destination: output),
-                   implementation: "fovea:gemv", shapes: PlanStep.shapesText(inputs: [shape(product.source)], outputs: [shape(product.destination)]))
-            return
+        let weightsLayout = chosen.descriptor.memoryDescriptor(dnnl_query_weights_md)
+        if shape(product.destination)[0] == 1, let native = try nativeInnerProduct(product, weightsLayout: weightsLayout) {
+            return try compileNative(native, product: product, source: try converted(view, to: dense), weightsLayout: weightsLayout)
         }
         let input = try converted(view, to: chosen.candidate)
         let output = define(product.destination, layout: chosen.descriptor.memoryDescriptor(dnnl_query_dst_md))
@@ -1314,6 +1303,21 @@ struct OneDNNCompiler {
         ]
         guard let layout = candidates.first(where: { MemoryDescriptor.equal($0.1, weightsLayout) })?.0 else { return nil }
         return NativeInnerProduct(outputs: weightShape[0], inputs: weightShape[1], layout: layout, postOps: product.postOps)
+    }
+
+    /// A one-image inner product for a `NativeInnerProduct` kernel, reading
+    /// the row-major `source` and the weights the weight store holds in
+    /// `weightsLayout`.
+    private mutating func compileNative(_ native: NativeInnerProduct, product: Kernel.InnerProduct, source: Value,
+                                        weightsLayout: dnnl_memory_desc_t) throws {
+        let outputs = product.weights.tensor.shape[0]
+        let output = define(product.destination, layout: try MemoryDescriptor.plain(shape(product.destination)))
+        let weights = try constantFloats(product.weights, logicalShape: product.weights.tensor.shape, layout: weightsLayout)
+        let bias = try product.bias.map { try constantFloats($0, logicalShape: [outputs], layout: MemoryDescriptor.plain([outputs])) }
+        touch(source.buffer)
+        touch(output.buffer)
+        append(.nativeInnerProduct(native, weights: weights, bias: bias, source: source, destination: output), implementation: "fovea:gemv",
+               shapes: PlanStep.shapesText(inputs: [shape(product.source)], outputs: [shape(product.destination)]))
     }
 
     /// The floats of `constant` as the weight store holds them in `layout`
